@@ -1,0 +1,178 @@
+"""Text repair and matching keys for Vietnamese labels.
+
+Labels of the same criterion differ between provinces and years only in ways a
+reader ignores: Unicode composition, old/new tone-mark placement (hoà/hòa,
+thuỷ/thủy), list numbering, punctuation, spacing, case and abbreviations (CS, TTHC,
+CBCCVC …). `match_key` removes exactly those differences so that fuzzy matching only
+has to deal with real wording changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+__all__ = [
+    "nfc",
+    "clean_text",
+    "strip_numbering",
+    "clean_label",
+    "normalize_tone_marks",
+    "match_key",
+    "strip_accents",
+    "slug",
+    "fix_legacy_encoding",
+]
+
+_WS = re.compile(r"[\s\u00a0\u200b\u202f]+")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "")
+
+
+def clean_text(text: str) -> str:
+    """NFC, legacy font repair, one space between words; keeps wording and case."""
+    return _WS.sub(" ", fix_legacy_encoding(nfc(text))).strip()
+
+
+# List numbering as printed before a label: "1.", "1,", "1.1.", "a)", "A.", "I.", "-", "+".
+_NUMBERING = re.compile(
+    r"^\s*(?:"
+    r"(?:\d{1,2}(?:\s*[.,]\s*\d{1,2})*\s*[.,):]|\d{1,2}\s+(?=[A-ZĐÀ-Ỹ]))"  # 1.  1,  1.1.  1)
+    r"|[a-zđA-ZĐ]\s*[.)]"  # a)  A.  đ)
+    r"|(?:[IVX]{1,5})\s*[.)]"  # roman
+    r"|[-+•*–]"  # bullets
+    r")\s*"
+)
+
+
+def strip_numbering(label: str) -> str:
+    """Remove printed list numbering ("1.", "a)", "A.", "II.") from the start of a label."""
+    out = label
+    for _ in range(2):  # "A. 1." is seen in some tables
+        new = _NUMBERING.sub("", out, count=1)
+        if new == out:
+            break
+        out = new
+    return out
+
+
+def clean_label(label: str) -> str:
+    """The label as printed, without numbering, outer punctuation or line breaks."""
+    text = strip_numbering(clean_text(label))
+    return text.strip(" .,;:-–").strip()
+
+
+# Old-style tone placement (hoà, khoẻ, thuỷ) vs new style (hòa, khỏe, thủy): for keys we move
+# the mark onto the first vowel of oa/oe/uy when the syllable ends there.
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def normalize_tone_marks(text: str) -> str:
+    d = unicodedata.normalize("NFD", text)
+    out = []
+    i = 0
+    n = len(d)
+    while i < n:
+        ch = d[i]
+        low = ch.lower()
+        # pattern: (o|u) + second vowel (a|e|y) [+ other marks] + tone, then end of syllable
+        if low in "ou" and i + 2 < n and d[i + 1].lower() in ("a", "e", "y"):
+            j = i + 2
+            if j < n and d[j] in _TONES:
+                nxt = d[j + 1] if j + 1 < n else ""
+                prev = d[i - 1].lower() if i > 0 else ""
+                pair_ok = (low == "o" and d[i + 1].lower() in "ae") or (low == "u" and d[i + 1].lower() == "y")
+                if pair_ok and prev != "q" and not nxt.isalpha():
+                    out.append(ch + d[j] + d[i + 1])
+                    i = j + 1
+                    continue
+        out.append(ch)
+        i += 1
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def strip_accents(text: str) -> str:
+    d = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in d if unicodedata.category(c) != "Mn")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> list[tuple[re.Pattern[str], str]]:
+    rows: list[tuple[str, str]] = []
+    try:
+        path = resources.files("chiso.db").joinpath("catalogue/abbreviations.csv")
+        with path.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                abbr, exp = (row.get("abbr") or "").strip(), (row.get("expansion") or "").strip()
+                if abbr and exp:
+                    rows.append((abbr, exp))
+    except (FileNotFoundError, ModuleNotFoundError):
+        pass
+    rows.sort(key=lambda r: -len(r[0]))
+    out = []
+    for abbr, exp in rows:
+        key_abbr = re.escape(normalize_tone_marks(nfc(abbr)).casefold())
+        out.append((re.compile(r"(?<!\w)" + key_abbr + r"(?!\w)"), exp))
+    return out
+
+
+def _base_key(text: str) -> str:
+    t = normalize_tone_marks(clean_text(text)).casefold()
+    t = strip_numbering(t)
+    return t
+
+
+def match_key(text: str, expand: bool = True) -> str:
+    """A comparison key: same key ⇔ same words up to form (see module docstring)."""
+    t = _base_key(text)
+    if expand:
+        for pattern, exp in _abbreviations():
+            t = pattern.sub(normalize_tone_marks(exp).casefold(), t)
+    t = re.sub(r"\([^)]*\)", lambda m: " " + m.group(0)[1:-1] + " ", t)
+    t = re.sub(r"[^\w%/]+", " ", t)
+    return _WS.sub(" ", t).strip()
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """ASCII identifier from a label, for codes of labels the catalogue does not know."""
+    s = strip_accents(match_key(text)).lower()
+    s = re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+    return s[:limit].rstrip("_")
+
+
+# --- legacy fonts ---------------------------------------------------------------------------
+# Documents typed before Unicode (TCVN3/ABC with .VnTime fonts) carry Vietnamese letters as
+# Latin-1 look-alikes. A text is converted only when it shows the tell-tale characters and
+# no real Vietnamese letters, so that normal text is never touched.
+_TCVN3 = {
+    "¸": "á", "µ": "à", "¶": "ả", "·": "ã", "¹": "ạ",
+    "¨": "ă", "¾": "ắ", "»": "ằ", "¼": "ẳ", "½": "ẵ", "Æ": "ặ",
+    "©": "â", "Ê": "ấ", "Ç": "ầ", "È": "ẩ", "É": "ẫ", "Ë": "ậ",
+    "®": "đ", "§": "Đ",
+    "Ð": "é", "Ì": "è", "Î": "ẻ", "Ï": "ẽ", "Ñ": "ẹ",
+    "ª": "ê", "Õ": "ế", "Ò": "ề", "Ó": "ể", "Ô": "ễ", "Ö": "ệ",
+    "Ý": "í", "×": "ì", "Ø": "ỉ", "Ü": "ĩ", "Þ": "ị",
+    "ã": "ó", "ß": "ò", "á": "ỏ", "â": "õ", "ä": "ọ",
+    "«": "ô", "è": "ố", "å": "ồ", "æ": "ổ", "ç": "ỗ", "é": "ộ",
+    "¬": "ơ", "í": "ớ", "ê": "ờ", "ë": "ở", "ì": "ỡ", "î": "ợ",
+    "ó": "ú", "ï": "ù", "ñ": "ủ", "ò": "ũ", "ô": "ụ",
+    "­": "ư", "ø": "ứ", "õ": "ừ", "ö": "ử", "÷": "ữ", "ù": "ự",
+    "ý": "ý", "ú": "ỳ", "û": "ỷ", "ü": "ỹ", "þ": "ỵ",
+    "¡": "Ă", "¢": "Â", "£": "Ê", "¤": "Ô", "¥": "Ơ", "¦": "Ư",
+}
+_TCVN3_TELL = set("¸µ¶·¹¾»¼½Æ©ÊÇÈÉË®§ÐÌÎÏÑªÕÒÓÔÖÝ×ØÜÞ«¬­øõö÷ù")
+_VIET = re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư]", re.IGNORECASE)
+
+
+def fix_legacy_encoding(text: str) -> str:
+    if not text:
+        return text
+    tells = sum(1 for c in text if c in _TCVN3_TELL)
+    if tells < 3 or tells < len(text) * 0.03 or _VIET.search(text):
+        return text
+    return "".join(_TCVN3.get(c, c) for c in text)
