@@ -19,7 +19,7 @@ from chiso.extract.model import Cell, ExtractedDocument, ExtractionError, Table,
 from chiso.normalize.text import nfc
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = "{%s}" % W
+_W = f"{{{W}}}"
 
 # Limits against hostile files (zip bombs, absurd tables); real reports are far below them.
 MAX_XML_BYTES = 60_000_000

@@ -225,7 +225,7 @@ def read_pdf(path: str | Path, sha256: str, pages: list[int] | None = None) -> E
             raise ExtractionError(f"{n_pages} pages (limit {MAX_PAGES}): not a provincial report", "too_large")
         blocks: list[TextBlock | Table] = []
         footnotes: list[TextBlock] = []
-        n_text = n_table = 0
+        n_table = 0
         total_chars = 0
         wanted = set(pages) if pages is not None else None
         for page_no, page in enumerate(pdf.pages, start=1):

@@ -96,10 +96,10 @@ def _parse_digits(num: str, unit: str | None, prefer_decimal: bool) -> tuple[flo
             return float("".join(parts)), 0, None
         return None, 0, f"broken number '{num}'"
     int_part, frac = parts
-    if len(frac) == 3 and int_part != "0" and len(int_part) <= 3:
-        # 36.630 / 36,630: thousands for counts; a decimal for scores and percentages.
-        if unit == "count" or (unit is None and not prefer_decimal):
-            return float(int_part + frac), 0, None
+    # 36.630 / 36,630: thousands for counts; a decimal for scores and percentages.
+    if len(frac) == 3 and int_part != "0" and len(int_part) <= 3 and (
+            unit == "count" or (unit is None and not prefer_decimal)):
+        return float(int_part + frac), 0, None
     return float(int_part + "." + frac), len(frac), None
 
 

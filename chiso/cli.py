@@ -1,0 +1,193 @@
+"""The `chiso` command: ingest, export, check, review."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from chiso.pipeline import SUPPORTED_SUFFIXES, FileResult, process_file, sha256_of
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, help="Vietnamese governance-index reports → canonical SQLite warehouse.")
+console = Console(stderr=False, highlight=False, soft_wrap=True)
+
+DB_HELP = "Database URL, e.g. sqlite:///warehouse.sqlite (default: ./chiso-warehouse.sqlite)"
+FILE_TIMEOUT = 300
+DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """Files to ingest: given files as they are, folders recursively by extension."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(_sig, _frm):  # noqa: ANN001
+    raise _Timeout()
+
+
+def process_with_limit(path: str, sha256: str, seconds: int = FILE_TIMEOUT) -> FileResult:
+    """process_file with a wall-clock limit, so one hostile file cannot hang a backfill."""
+    use_alarm = hasattr(signal, "SIGALRM")
+    if use_alarm:
+        old = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return process_file(path, sha256)
+    except _Timeout:
+        return FileResult(path, sha256, error=f"took longer than {seconds} s: stopped (file too complex or hostile)",
+                          error_code="timeout", seconds=float(seconds))
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively) of PDF/DOCX reports")],
+    db: DbOption = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores)")] = 0,
+    timeout: Annotated[int, typer.Option("--timeout", help="Seconds allowed per file")] = FILE_TIMEOUT,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary")] = False,
+) -> None:
+    """Read every PDF/DOCX under PATHS into the warehouse; unchanged files are skipped."""
+    from chiso.load.warehouse import Warehouse
+
+    wh = Warehouse(db)
+    files = collect(paths)
+    missing = [p for p in paths if not p.exists()]
+    run_id = wh.start_run(" ".join(str(p) for p in paths))
+    counts: Counter[str] = Counter(files=len(files) + len(missing))
+    failures: list[tuple[str, str]] = []
+
+    def report(path: str, status: str, detail: str) -> None:
+        if quiet and status != "failed":
+            return
+        style = {"loaded": "green", "skipped_unchanged": "dim", "failed": "red", "no_figures": "yellow"}[status]
+        console.print(f"[{style}]{status:18s}[/] {path}  {detail}")
+
+    for p in missing:
+        counts["failed"] += 1
+        failures.append((str(p), "no such file or folder"))
+        wh.record_outcome(run_id, str(p), None, "failed", "no such file or folder", "missing")
+        report(str(p), "failed", "no such file or folder")
+
+    known = wh.known_hashes()
+    todo: list[tuple[str, str]] = []
+    for f in files:
+        try:
+            digest = sha256_of(f)
+        except OSError as e:
+            counts["failed"] += 1
+            failures.append((str(f), e.strerror or str(e)))
+            wh.record_outcome(run_id, str(f), None, "failed", f"cannot read file: {e.strerror}", "unreadable")
+            report(str(f), "failed", f"cannot read file: {e.strerror}")
+            continue
+        if digest in known:
+            counts["skipped_unchanged"] += 1
+            wh.record_outcome(run_id, str(f), digest, "skipped_unchanged")
+            report(str(f), "skipped_unchanged", "same sha256 already loaded")
+            continue
+        known.add(digest)  # a second copy in the same batch is the same document
+        todo.append((str(f), digest))
+
+    n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    n_obs = 0
+    progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"),
+                        TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
+                        disable=quiet or not console.is_terminal)
+    pages = 0
+
+    def handle(res: FileResult) -> None:
+        nonlocal n_obs, pages
+        pages += res.pages or 0
+        if not res.ok:
+            counts["failed"] += 1
+            failures.append((res.path, res.error or "unknown"))
+            wh.record_outcome(run_id, res.path, res.sha256, "failed", res.error, res.error_code, seconds=res.seconds)
+            report(res.path, "failed", res.error or "")
+            return
+        try:
+            n = wh.load(res)
+        except Exception as e:  # the transaction rolled back: nothing of this file is in the warehouse
+            counts["failed"] += 1
+            failures.append((res.path, f"could not be loaded: {e}"))
+            wh.record_outcome(run_id, res.path, res.sha256, "failed", f"load error: {e}", "load_error")
+            report(res.path, "failed", f"load error: {e}")
+            return
+        n_obs += n
+        counts["loaded"] += 1
+        wh.record_outcome(run_id, res.path, res.sha256, "loaded", "; ".join(res.warnings) or None,
+                          n_obs=n, seconds=res.seconds)
+        m = res.interpretation.meta  # type: ignore[union-attr]
+        detail = f"{n} observations  ({m.doc_type or '?'} {m.province or '?'} {';'.join(m.indices)} {m.report_year or ''})"
+        if res.warnings:
+            detail += "  — " + "; ".join(res.warnings)
+        report(res.path, "loaded", detail)
+
+    with progress:
+        task = progress.add_task("ingest", total=len(todo), stats="")
+        if n_jobs <= 1 or len(todo) <= 1:
+            for path, digest in todo:
+                handle(process_with_limit(path, digest, timeout))
+                progress.update(task, advance=1, stats=f"{pages} pages, {n_obs} obs, {counts['failed']} failed")
+        else:
+            with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+                futures = {pool.submit(process_with_limit, p, d, timeout): p for p, d in todo}
+                for fut in as_completed(futures):
+                    try:
+                        res = fut.result()
+                    except Exception as e:  # a worker died (e.g. killed for memory)
+                        res = FileResult(futures[fut], None, error=f"worker crashed ({type(e).__name__})",
+                                         error_code="crash")
+                    handle(res)
+                    progress.update(task, advance=1, stats=f"{pages} pages, {n_obs} obs, {counts['failed']} failed")
+    wh.finish_run(run_id, counts)
+    console.print(
+        f"[bold]{counts['files']} files[/]: {counts['loaded']} loaded ({n_obs} observations), "
+        f"{counts['skipped_unchanged']} unchanged, {counts['failed']} failed")
+    for path, why in failures:
+        console.print(f"  [red]failed[/] {path}: {why}")
+    raise typer.Exit(1 if counts["failed"] else 0)
+
+
+@app.command("export")
+def export_cmd(
+    outdir: Annotated[Path, typer.Argument(help="Folder for observations.csv and documents.csv")],
+    db: DbOption = None,
+) -> None:
+    """Write observations.csv and documents.csv (UTF-8, header row)."""
+    from chiso.load.export import export
+    from chiso.load.warehouse import Warehouse
+
+    obs_path, doc_path = export(Warehouse(db), outdir)
+    console.print(f"wrote {obs_path} and {doc_path}")
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,45 @@
+"""One entry point for every supported file: dispatch by content, not by extension."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from chiso.extract.detect import sniff
+from chiso.extract.docx_reader import read_docx
+from chiso.extract.model import ExtractedDocument, ExtractionError
+from chiso.extract.pdf_reader import read_pdf
+
+
+def read_document(path: str | Path, sha256: str) -> ExtractedDocument:
+    kind, reason = sniff(path)
+    if kind is None:
+        raise ExtractionError(reason or "not a PDF or DOCX", "not_supported")
+    if kind == "pdf":
+        return read_pdf(path, sha256)
+    if kind == "docx":
+        return read_docx(path, sha256)
+    return _read_legacy_doc(Path(path), sha256)
+
+
+def _read_legacy_doc(path: Path, sha256: str) -> ExtractedDocument:
+    """Old binary .doc: converted with LibreOffice when it is installed, else a clear reason."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise ExtractionError("legacy Word .doc file: convert it to DOCX first (or install LibreOffice, "
+                              "which chiso then uses to convert it automatically)", "legacy_doc")
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            subprocess.run([soffice, "--headless", "--convert-to", "docx", "--outdir", tmp, str(path)],
+                           check=True, capture_output=True, timeout=120)
+        except (subprocess.SubprocessError, OSError) as e:
+            raise ExtractionError(f"legacy .doc could not be converted by LibreOffice ({e})", "legacy_doc") from e
+        out = next(Path(tmp).glob("*.docx"), None)
+        if out is None:
+            raise ExtractionError("legacy .doc could not be converted by LibreOffice", "legacy_doc")
+        doc = read_docx(out, sha256)
+        doc.path = str(path)
+        doc.warnings.append("converted from legacy .doc with LibreOffice")
+        return doc

@@ -1,0 +1,150 @@
+"""Warehouse tables (sqlmodel). One row per published value, with its provenance and flags."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Field, SQLModel
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class IngestRun(SQLModel, table=True):
+    __tablename__ = "ingest_run"
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(default_factory=now)
+    finished_at: datetime | None = None
+    args: str = ""
+    n_files: int = 0
+    n_loaded: int = 0
+    n_unchanged: int = 0
+    n_failed: int = 0
+
+
+class FileOutcome(SQLModel, table=True):
+    """What happened to each file in each run: loaded, skipped-unchanged or failed (and why)."""
+
+    __tablename__ = "file_outcome"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="ingest_run.id", index=True)
+    path: str
+    sha256: str | None = Field(default=None, index=True)
+    status: str  # loaded | skipped_unchanged | failed
+    reason: str | None = None
+    reason_code: str | None = None
+    observations: int = 0
+    seconds: float = 0.0
+    at: datetime = Field(default_factory=now)
+
+
+class Document(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(index=True, unique=True)
+    source_file: str = Field(index=True)  # file name: a new version keeps the name
+    source_path: str = ""
+    format: str = ""
+    pages: int | None = None
+    province: str | None = None
+    issuer: str | None = None
+    doc_type: str | None = None
+    number: str | None = None
+    date: str | None = None
+    indices: str = ""
+    report_year: int | None = None
+    draft: bool = False
+    title: str = ""
+    status: str = Field(default="current", index=True)  # current | superseded
+    superseded_by: int | None = None
+    loaded_at: datetime = Field(default_factory=now)
+
+
+class Observation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    index: str = Field(index=True)
+    year: int = Field(index=True)
+    province: str | None = None
+    entity: str = Field(index=True)
+    criterion: str | None = Field(default=None, index=True)
+    label: str = ""
+    group_label: str | None = None
+    value: float
+    unit: str | None = None
+    max: float | None = None
+    rank: int | None = None
+    rank_of: int | None = None
+    rank_scope: str = "national"
+    measure: str = "value"
+    decimals: int = 2
+    change: float | None = None
+    source_kind: str = ""
+    page: int | None = None
+    table_no: int | None = None
+    row_no: int | None = None
+    col_no: int | None = None
+    block_no: int | None = None
+    bbox: str | None = None
+    provenance: str = ""  # JSON: every place the value is printed
+    match_score: float | None = None
+    flags: str = ""  # ';'-separated flag codes
+
+
+class Flag(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    observation_id: int | None = Field(default=None, index=True)
+    code: str = Field(index=True)
+    severity: str = "warning"  # info | warning | error
+    message: str = ""
+    page: int | None = None
+    context: str = ""  # JSON provenance
+
+
+class Criterion(SQLModel, table=True):
+    """The canonical catalogue, copied from db/ so that SQL users can join on it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    index: str = Field(index=True)
+    period: str = ""
+    code: str = Field(index=True)
+    parent: str | None = None
+    level: str = ""
+    name: str = ""
+    unit: str | None = None
+    max: float | None = None
+
+
+class Entity(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    kind: str = ""  # province | agency | district | city | national
+    province: str | None = None
+    canonical: str | None = None
+
+
+class Alias(SQLModel, table=True):
+    """A reviewed decision: this label (match key) in this context means that code."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = "criterion"
+    index: str = ""
+    key: str = Field(index=True)
+    context: str = ""
+    target: str = ""  # canonical code, or '' for "not a catalogued criterion"
+    decided_by: str = ""
+    decided_at: datetime = Field(default_factory=now)
+
+
+class ReviewItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = "criterion"
+    index: str = ""
+    key: str = Field(index=True)
+    context: str = ""
+    label: str = ""
+    candidates: str = ""  # JSON [[code, name, score], ...]
+    status: str = Field(default="open", index=True)  # open | decided
+    document_id: int | None = None
+    created_at: datetime = Field(default_factory=now)

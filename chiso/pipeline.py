@@ -1,0 +1,77 @@
+"""Per-file work that needs no database: sniff, extract, interpret, match, check.
+
+Kept free of the warehouse so that it can run in worker processes while one writer
+loads the results; the result is plain data (picklable).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chiso.extract.model import ExtractionError
+from chiso.interpret.model import Interpretation
+
+SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc"}
+
+
+def sha256_of(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class FileResult:
+    path: str
+    sha256: str | None
+    format: str | None = None
+    pages: int | None = None
+    interpretation: Interpretation | None = None
+    error: str | None = None
+    error_code: str | None = None
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.interpretation is not None
+
+
+def process_file(path: str | Path, sha256: str | None = None) -> FileResult:
+    """Read and interpret one file; never raises for a bad file (the reason is in the result)."""
+    from chiso.extract.reader import read_document
+    from chiso.interpret.document import interpret
+    from chiso.normalize.matching import assign_criteria
+
+    t0 = time.perf_counter()
+    path = str(path)
+    try:
+        digest = sha256 or sha256_of(path)
+    except OSError as e:
+        return FileResult(path, None, error=f"cannot read file: {e.strerror}", error_code="unreadable")
+    try:
+        doc = read_document(path, digest)
+        result = interpret(doc)
+        assign_criteria(result)
+        if not result.observations:
+            return FileResult(path, digest, doc.format, doc.pages, interpretation=result,
+                              seconds=time.perf_counter() - t0,
+                              warnings=["no recognisable index figures"])
+        return FileResult(path, digest, doc.format, doc.pages, interpretation=result,
+                          seconds=time.perf_counter() - t0, warnings=doc.warnings)
+    except ExtractionError as e:
+        return FileResult(path, digest, error=e.reason, error_code=e.code, seconds=time.perf_counter() - t0)
+    except MemoryError:
+        return FileResult(path, digest, error="file needs too much memory to read", error_code="too_large",
+                          seconds=time.perf_counter() - t0)
+    except RecursionError:
+        return FileResult(path, digest, error="structure nested too deeply", error_code="too_large",
+                          seconds=time.perf_counter() - t0)
+    except Exception as e:  # a bug or an unforeseen file shape: report it, keep the batch going
+        return FileResult(path, digest, error=f"unexpected error ({type(e).__name__}: {e})",
+                          error_code="internal", seconds=time.perf_counter() - t0)
