@@ -6,7 +6,9 @@ import re
 
 from chiso.extract.model import ExtractedDocument, Table, TextBlock
 from chiso.interpret.meta import detect_indices, read_meta
+from chiso.interpret.merge import merge_prose
 from chiso.interpret.model import Interpretation, RawObservation
+from chiso.interpret.prose import ProseContext, read_prose, read_ranks
 from chiso.interpret.tables import TableContext, interpret_table
 
 DEFAULT_UNIT = {"SIPAS": "%", "PAR_INDEX": "points", "PAPI": "points", "PCI": "points"}
@@ -14,9 +16,13 @@ _HEADING = re.compile(
     r"^\s*(?:[IVX]{1,5}\s*[.)]|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]?\s+(?=\D)|[a-zđ]\s*\)|[A-ZĐ]\s*[.)])\s*\S")
 
 
+_NOT_HEADING = re.compile(r"^\s*(BÁO\s+CÁO|QUYẾT\s+ĐỊNH|KẾ\s+HOẠCH|CÔNG\s+VĂN|TỜ\s+TRÌNH|THÔNG\s+BÁO|DỰ\s+THẢO"
+                          r"|ỦY\s+BAN|UỶ\s+BAN|CỘNG\s+HÒA|Số\s*:)", re.I)
+
+
 def is_heading(block: TextBlock) -> bool:
     text = block.text.strip()
-    if block.kind != "paragraph" or len(text) > 260 or not text:
+    if block.kind != "paragraph" or len(text) > 260 or not text or _NOT_HEADING.match(text):
         return False
     if _HEADING.match(text):
         return True
@@ -29,27 +35,45 @@ def interpret(doc: ExtractedDocument) -> Interpretation:
     primary = meta.primary_index or _dominant_index(doc) or "SIPAS"
     entity = meta.subject or meta.province or ""
     observations: list[RawObservation] = []
+    prose: list[RawObservation] = []
+    ranks = []
     flags = []
     heading = ""
     section_index = primary
+    title_label = _title_label(meta.title, primary)
     for block in doc.blocks:
         if isinstance(block, TextBlock):
-            if is_heading(block):
+            if block.kind == "paragraph" and is_heading(block):
                 heading = block.text
                 named = detect_indices(block.text)
                 if len(named) == 1:
                     section_index = named[0]
                 elif re.match(r"^\s*[IVX]{1,5}\s*[.)]", block.text):
                     section_index = named[0] if named else primary
+                continue
+            pctx = ProseContext(index=section_index, entity=entity, province=meta.province,
+                                report_year=meta.report_year, unit=DEFAULT_UNIT.get(section_index),
+                                heading=heading if block.kind == "paragraph" else "", title_label=title_label)
+            prose.extend(read_prose(block, pctx, flags))
+            ranks.extend(read_ranks(block, pctx))
             continue
         if isinstance(block, Table):
             ctx = TableContext(index=section_index, entity=entity, report_year=meta.report_year,
                                heading=heading, unit=DEFAULT_UNIT.get(section_index))
             observations.extend(interpret_table(block, ctx))
             flags.extend(ctx.flags)
+    observations = merge_prose(observations, prose, ranks, entity, meta.report_year)
     found = sorted({o.index for o in observations}, key=lambda i: ["SIPAS", "PAR_INDEX", "PAPI", "PCI"].index(i))
     meta.indices = found or ([primary] if meta.primary_index else [])
     return Interpretation(meta=meta, observations=observations, flags=flags)
+
+
+def _title_label(title: str, index: str) -> str:
+    """How the document names its index ('Chỉ số … (PAPI)'), the label for the index's own value."""
+    m = re.search(r"Chỉ\s+số\s+[^;()]{0,140}?\((?:SIPAS|PAPI|PCI|PAR\s*INDEX)\)", title, re.I)
+    if m:
+        return m.group(0)
+    return {"SIPAS": "Chỉ số SIPAS", "PAPI": "Chỉ số PAPI", "PAR_INDEX": "Chỉ số CCHC", "PCI": "Chỉ số PCI"}[index]
 
 
 def _dominant_index(doc: ExtractedDocument) -> str | None:

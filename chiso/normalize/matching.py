@@ -23,5 +23,8 @@ def derived_code(obs: RawObservation) -> str:
 
 def assign_criteria(result: Interpretation) -> None:
     for obs in result.observations:
+        if obs.group == "__total__":
+            obs.group = None
+            obs.criterion = f"{obs.index.lower()}.total"
         if obs.criterion is None:
             obs.criterion = derived_code(obs)

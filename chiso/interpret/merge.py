@@ -1,0 +1,101 @@
+"""One observation per fact: values stated in sentences merged with the tables.
+
+A figure printed in a table and repeated in a sentence is one observation (the
+sentence's place is added to its provenance, and its rank, if any, to the value).
+A sentence that gives a different value for the same criterion than the table is a
+contradiction: the table value stays, the sentence's value is not loaded, and the
+observation is flagged. Values stated twice in prose at different precision
+(43,48 and 43,4796) are one observation, the more precise one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from chiso.interpret.model import Flag, RawObservation, Source
+from chiso.normalize.text import match_key
+
+_PREFIX = re.compile(r"^(?:mức\s+độ\s+hài\s+lòng|chỉ\s+số\s+hài\s+lòng|hài\s+lòng)(?:\s+của\s+người\s+dân)?"
+                     r"(?:\s+(?:đối\s+với|về|với))?(?:\s+(?:việc|các))?\s+", re.I)
+
+
+def _key(label: str) -> str:
+    return match_key(_PREFIX.sub("", label.strip()))
+
+
+def similarity(a: str, b: str) -> float:
+    """Loose: shared words (a subset scores high)."""
+    return fuzz.token_set_ratio(_key(a), _key(b))
+
+
+def strict_similarity(a: str, b: str) -> float:
+    """Strict: the same wording, up to form."""
+    return fuzz.ratio(_key(a), _key(b))
+
+
+def same_value(a: RawObservation, b: RawObservation) -> bool:
+    d = min(a.decimals, b.decimals)
+    tol = 0.5 * 10 ** (-d) + 1e-9 if d > 0 else 0.5
+    return abs(a.value - b.value) <= tol
+
+
+def _attach(target: RawObservation, other: RawObservation) -> None:
+    target.also_at.append(other.source)
+    if other.rank is not None:
+        if target.rank is None:
+            target.rank, target.rank_of = other.rank, other.rank_of
+        elif (target.rank, target.rank_of) != (other.rank, other.rank_of):
+            target.flags.append(Flag("rank_conflict", f"rank {other.rank}/{other.rank_of} stated elsewhere, "
+                                                      f"{target.rank}/{target.rank_of} here"))
+    if target.change is None and other.change is not None:
+        target.change, target.change_decimals = other.change, other.change_decimals
+
+
+def merge_prose(tables: list[RawObservation], prose: list[RawObservation],
+                ranks: list[tuple[str, int, int, Source]], entity: str, report_year: int | None
+                ) -> list[RawObservation]:
+    out = list(tables)
+    for p in prose:
+        same_fact = [t for t in out if t.index == p.index and t.year == p.year and t.entity == p.entity]
+        from_total = p.group == "__total__"
+        named = [(100.0, t) for t in same_fact if from_total and t.group == "__total__"] or \
+            [(strict_similarity(t.label, p.label), t) for t in same_fact if not from_total and t.group != "__total__"]
+        named = sorted((x for x in named if x[0] >= 85), key=lambda x: -x[0])
+        if named:
+            t = named[0][1]
+            if same_value(t, p):
+                if p.decimals > t.decimals and t.source.kind != "table":
+                    t.value, t.decimals = p.value, p.decimals
+                _attach(t, p)
+            else:
+                t.flags.append(Flag("text_table_conflict" if t.source.kind == "table" else "text_conflict",
+                                    f"a sentence gives {p.value:g} for '{p.label[:60]}', elsewhere {t.value:g}",
+                                    "warning"))
+                t.also_at.append(p.source)
+                if p.rank is not None and t.rank is None:
+                    t.rank, t.rank_of = p.rank, p.rank_of
+            continue
+        loose = sorted(((similarity(t.label, p.label), t) for t in same_fact if same_value(t, p)),
+                       key=lambda x: -x[0])
+        if loose and loose[0][0] >= 70:
+            _attach(loose[0][1], p)
+            continue
+        out.append(p)
+    # rank-only statements (often in footnotes): attach to the best matching value of the report year
+    for subject, rank, of, src in ranks:
+        subject = re.split(r"\s+đến\s+", subject)[-1]
+        cands = [o for o in out if o.year == report_year and o.entity == entity and o.rank is None]
+        scored = sorted(((similarity(o.label, subject), o) for o in cands), key=lambda x: -x[0])
+        if not scored or scored[0][0] < 75:
+            continue
+        if len(scored) > 1 and scored[0][0] - scored[1][0] < 4:
+            continue
+        o = scored[0][1]
+        if o.rank is None:
+            o.rank, o.rank_of = rank, of
+            o.also_at.append(src)
+        elif (o.rank, o.rank_of) != (rank, of):
+            o.flags.append(Flag("rank_conflict", f"rank {rank}/{of} stated in '{src.snippet[:60]}'"))
+    return out
