@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from chiso.extract.model import ExtractedDocument, Table, TextBlock
-from chiso.interpret.meta import detect_indices, read_meta
 from chiso.interpret.merge import merge_prose
+from chiso.interpret.meta import detect_indices, read_meta
 from chiso.interpret.model import Interpretation, RawObservation
 from chiso.interpret.prose import ProseContext, read_prose, read_ranks
 from chiso.interpret.tables import TableContext, interpret_table
