@@ -46,7 +46,6 @@ def process_file(path: str | Path, sha256: str | None = None) -> FileResult:
     """Read and interpret one file; never raises for a bad file (the reason is in the result)."""
     from chiso.extract.reader import read_document
     from chiso.interpret.document import interpret
-    from chiso.normalize.matching import assign_criteria
 
     t0 = time.perf_counter()
     path = str(path)
@@ -57,7 +56,6 @@ def process_file(path: str | Path, sha256: str | None = None) -> FileResult:
     try:
         doc = read_document(path, digest)
         result = interpret(doc)
-        assign_criteria(result)
         if not result.observations:
             return FileResult(path, digest, doc.format, doc.pages, interpretation=result,
                               seconds=time.perf_counter() - t0,

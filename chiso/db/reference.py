@@ -72,21 +72,33 @@ def province_key(name: str) -> str:
     return re.sub(r"^(tỉnh|thành phố|tp)\s+", "", k).strip()
 
 
-def province_by_code(code: str) -> Province | None:
-    return next((p for p in provinces() if p.code == code), None)
+def province_by_code(code: str, on: date | None = None) -> Province | None:
+    """The row of a province code valid on `on` (a code keeps several rows when its extent changed)."""
+    rows = [p for p in provinces() if p.code == code]
+    if on is not None:
+        valid = [p for p in rows if p.valid_on(on)]
+        if valid:
+            return valid[0]
+    # without a date: the current row
+    return next((p for p in rows if p.valid_to is None), rows[-1] if rows else None)
 
 
 def resolve_province(name: str, on: date | None = None) -> Province | None:
-    """A province by any of its names, the one valid on `on` when the name was reused."""
+    """A province by any of its names; with a date, the unit that existed then.
+
+    A name that stopped existing in the 2025 merger resolves, for a later date, to the
+    province it was merged into (Hà Giang on 2025-08-01 → Tuyên Quang).
+    """
     codes = province_aliases().get(province_key(name), [])
-    cands = [p for c in codes if (p := province_by_code(c))]
-    if not cands:
+    if not codes:
         return None
-    if on is not None:
-        valid = [p for p in cands if p.valid_on(on)]
-        if valid:
-            return valid[0]
-    return cands[0]
+    if on is None:
+        return province_by_code(codes[0])
+    for code in codes:
+        row = province_by_code(code, on)
+        if row is not None and row.valid_on(on):
+            return row
+    return province_by_code(successor_on(codes[0], on), on)
 
 
 @lru_cache(maxsize=1)

@@ -116,6 +116,8 @@ def _label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
     stripped = re.sub(r"^(kết\s+quả(?:\s+đánh\s+giá)?)\s+(?:nội\s+dung|chỉ\s+số|trục)\s+này", r"\1", stripped, flags=re.I)
     if _GENERIC.match(stripped) or re.fullmatch(r"(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+", stripped, re.I):
         heading = clean_label(re.sub(r"\([^)]*\)\s*$", "", ctx.heading))
+        heading = re.sub(r",?\s*(?:với|gồm|bao\s+gồm)\s+\d+\s+(?:nhóm\s+)?(?:tiêu\s+chí|nội\s+dung|chỉ\s+số).*$", "",
+                         heading, flags=re.I).strip(" ,")
         if heading and _is_total(heading, ctx.index):
             return ctx.title_label or heading, True
         if heading and re.search(r"kết\s+quả\s+(?:tổng\s+quan|chung)", heading, re.I):

@@ -138,6 +138,7 @@ class Alias(SQLModel, table=True):
 
 
 class ReviewItem(SQLModel, table=True):
+    __tablename__ = "review_item"
     id: int | None = Field(default=None, primary_key=True)
     kind: str = "criterion"
     index: str = ""

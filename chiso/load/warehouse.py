@@ -20,7 +20,8 @@ from sqlmodel import Session, SQLModel, create_engine, select
 
 from chiso.interpret.model import RawObservation
 from chiso.load import schema
-from chiso.load.schema import Document, FileOutcome, IngestRun, Observation, now
+from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
+from chiso.normalize.matching import alias_key, assign_criteria
 from chiso.pipeline import FileResult
 
 DEFAULT_DB = "sqlite:///chiso-warehouse.sqlite"
@@ -104,12 +105,17 @@ class Warehouse:
         with self.session() as s:
             return s.exec(select(Document.id).where(Document.sha256 == sha256)).first() is not None
 
+    def aliases(self) -> dict[tuple[str, str, str], str]:
+        with self.session() as s:
+            return {(a.index, a.key, a.context): a.target for a in s.exec(select(Alias)).all()}
+
     def load(self, result: FileResult) -> int:
         """Load one interpreted document in one transaction; returns observations written."""
         assert result.interpretation is not None and result.sha256
         interp = result.interpretation
         meta = interp.meta
         name = Path(result.path).name
+        review = assign_criteria(interp, self.aliases())
         with Session(self.engine) as s, s.begin():
             s.connection().exec_driver_sql("SELECT 1")  # open the transaction
             if s.exec(select(Document.id).where(Document.sha256 == result.sha256)).first() is not None:
@@ -140,6 +146,16 @@ class Warehouse:
                     s.add(schema.Flag(document_id=doc.id, observation_id=row.id, code=fl.code,
                                       severity=fl.severity, message=fl.message, page=obs.source.page,
                                       context=json.dumps(obs.source.as_dict(), ensure_ascii=False)))
+            for obs, outcome in review:
+                idx, key, ctx = alias_key(obs.index, obs.label, obs.group)
+                exists = s.exec(select(ReviewItem.id).where(ReviewItem.index == idx, ReviewItem.key == key,
+                                                            ReviewItem.context == ctx,
+                                                            ReviewItem.status == "open")).first()
+                if exists is None:
+                    s.add(ReviewItem(index=idx, key=key, context=ctx, label=obs.label, document_id=doc.id,
+                                     candidates=json.dumps([[c.code, c.name, round(c.score, 1)]
+                                                            for c in outcome.candidates], ensure_ascii=False)))
+                    s.flush()
             for fl, src in interp.flags:
                 s.add(schema.Flag(document_id=doc.id, code=fl.code, severity=fl.severity, message=fl.message,
                                   page=src.page if src else None,

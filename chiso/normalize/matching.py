@@ -1,30 +1,193 @@
-"""Criterion codes for observations.
+"""Link printed criterion labels to the canonical catalogue (db/catalogue).
 
-Until a label is linked to the canonical catalogue it still needs a code that is the
-same wherever the same label is printed in the same context (the DOCX and the PDF of a
-report, the 2024 and 2023 columns of a table): a code derived from the index, the
-group context and the label's matching key. Catalogue links replace it when known.
+Order of evidence, strongest first:
+1. a reviewed alias (a person's decision, replayed on every ingest);
+2. the index total (a value the interpreter knows is the index itself);
+3. fuzzy matching of the label's matching key (NFC, one tone placement, no numbering
+   or punctuation, abbreviations expanded) against the names and aliases of the
+   catalogue nodes of the same index and methodology period — inside the table's group
+   when the group itself matches a catalogue node, so that "Qua mạng internet" as an
+   information channel and as an information form stay two criteria.
+Above HIGH the match is accepted; between LOW and HIGH it is queued for review; below
+LOW the label stays unmatched. Queued and unmatched labels still load, under a code
+derived from their own wording (same wording, same code) and with a flag.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from chiso.interpret.model import Interpretation, RawObservation
+from rapidfuzz import fuzz
+
+from chiso.db.reference import read_csv
+from chiso.interpret.model import Flag, Interpretation, RawObservation
 from chiso.normalize.text import match_key, slug
 
-
-def derived_code(obs: RawObservation) -> str:
-    key = match_key(obs.label)
-    group = match_key(obs.group) if obs.group else ""
-    digest = hashlib.sha1(f"{obs.index}|{group}|{key}".encode()).hexdigest()[:8]
-    return f"{obs.index.lower()}.x.{slug(obs.label, 32)}.{digest}"
+HIGH = 90.0
+LOW = 75.0
+AMBIGUITY_MARGIN = 2.0
 
 
-def assign_criteria(result: Interpretation) -> None:
+@dataclass
+class Node:
+    index: str
+    period: str
+    code: str
+    parent: str | None
+    level: str
+    name: str
+    keys: list[str]
+    children: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    code: str
+    name: str
+    score: float
+
+
+@dataclass
+class Catalogue:
+    nodes: dict[tuple[str, str, str], Node]  # (index, period, code)
+    periods: dict[str, list[tuple[str, int, int | None]]]  # index -> [(period, from, to)]
+
+    def period_for(self, index: str, year: int) -> str | None:
+        spans = self.periods.get(index, [])
+        for name, start, end in spans:
+            if start <= year and (end is None or year <= end):
+                return name
+        if not spans:
+            return None
+        # outside every span: the nearest one
+        return min(spans, key=lambda s: min(abs(year - s[1]), abs(year - (s[2] or s[1]))))[0]
+
+    def in_period(self, index: str, period: str) -> list[Node]:
+        return [n for (i, p, _), n in self.nodes.items() if i == index and p == period]
+
+    def descendants(self, node: Node) -> list[Node]:
+        out, stack = [], list(node.children)
+        while stack:
+            code = stack.pop()
+            child = self.nodes.get((node.index, node.period, code))
+            if child:
+                out.append(child)
+                stack.extend(child.children)
+        return out
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    nodes: dict[tuple[str, str, str], Node] = {}
+    for row in read_csv("catalogue/criteria.csv"):
+        names = [row["name"]] + [a for a in row.get("aliases", "").split(";") if a.strip()]
+        keys = list(dict.fromkeys(k for k in (match_key(n) for n in names) if k))
+        nodes[(row["index"], row["period"], row["code"])] = Node(
+            row["index"], row["period"], row["code"], row.get("parent") or None, row.get("level", ""),
+            row["name"], keys)
+    for node in nodes.values():
+        if node.parent and (parent := nodes.get((node.index, node.period, node.parent))):
+            parent.children.append(node.code)
+    periods: dict[str, list[tuple[str, int, int | None]]] = {}
+    for row in read_csv("catalogue/periods.csv"):
+        try:
+            start = int(row["valid_from"])
+        except (KeyError, ValueError):
+            continue
+        end = int(row["valid_to"]) if row.get("valid_to", "").strip().isdigit() else None
+        periods.setdefault(row["index"], []).append((row["period"], start, end))
+    return Catalogue(nodes, periods)
+
+
+def derived_code(index: str, label: str, group: str | None) -> str:
+    """Code for a label the catalogue does not (yet) know: same wording in same context, same code."""
+    key = match_key(label)
+    gkey = match_key(group) if group else ""
+    digest = hashlib.sha1(f"{index}|{gkey}|{key}".encode()).hexdigest()[:8]
+    return f"{index.lower()}.x.{slug(label, 32)}.{digest}"
+
+
+def _score(key: str, node: Node) -> float:
+    return max((max(fuzz.ratio(key, k), fuzz.token_sort_ratio(key, k)) for k in node.keys), default=0.0)
+
+
+def rank_candidates(key: str, nodes: list[Node]) -> list[Candidate]:
+    scored = [Candidate(n.code, n.name, _score(key, n)) for n in nodes]
+    scored.sort(key=lambda c: -c.score)
+    # one entry per code (a code can appear once per period only, but be safe)
+    seen: set[str] = set()
+    out = []
+    for c in scored:
+        if c.code not in seen:
+            seen.add(c.code)
+            out.append(c)
+    return out
+
+
+@dataclass
+class MatchOutcome:
+    code: str
+    score: float | None
+    status: str  # alias | total | accepted | review | unmatched | no_catalogue
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def alias_key(index: str, label: str, group: str | None) -> tuple[str, str, str]:
+    return index, match_key(label), match_key(group) if group else ""
+
+
+def match_label(index: str, year: int, label: str, group: str | None,
+                aliases: dict[tuple[str, str, str], str] | None = None, is_total: bool = False) -> MatchOutcome:
+    cat = catalogue()
+    aliases = aliases or {}
+    for k in (alias_key(index, label, group), alias_key(index, label, None)):
+        if k in aliases:
+            target = aliases[k]
+            return MatchOutcome(target or derived_code(index, label, group), None, "alias")
+    period = cat.period_for(index, year)
+    nodes = cat.in_period(index, period) if period else []
+    if is_total:
+        total = next((n for n in nodes if n.level == "total"), None)
+        return MatchOutcome(total.code if total else f"{index.lower()}.total", None, "total")
+    if not nodes:
+        return MatchOutcome(derived_code(index, label, group), None, "no_catalogue")
+    key = match_key(label)
+    pool = nodes
+    if group:
+        gcands = rank_candidates(match_key(group), [n for n in nodes if n.children])
+        if gcands and gcands[0].score >= HIGH and (len(gcands) == 1 or gcands[0].score - gcands[1].score
+                                                   >= AMBIGUITY_MARGIN):
+            gnode = cat.nodes[(index, period, gcands[0].code)]  # type: ignore[index]
+            pool = cat.descendants(gnode) or nodes
+    cands = rank_candidates(key, pool)
+    if not cands:
+        return MatchOutcome(derived_code(index, label, group), None, "unmatched")
+    best = cands[0]
+    ambiguous = len(cands) > 1 and best.score - cands[1].score < AMBIGUITY_MARGIN and cands[1].code != best.code
+    if best.score >= HIGH and not ambiguous:
+        return MatchOutcome(best.code, best.score, "accepted", cands[:5])
+    if best.score >= LOW:
+        return MatchOutcome(derived_code(index, label, group), best.score, "review", cands[:5])
+    return MatchOutcome(derived_code(index, label, group), best.score, "unmatched", cands[:5])
+
+
+def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], str] | None = None
+                    ) -> list[tuple[RawObservation, MatchOutcome]]:
+    """Give every observation a code; returns the ones a person should review."""
+    review: list[tuple[RawObservation, MatchOutcome]] = []
     for obs in result.observations:
-        if obs.group == "__total__":
+        is_total = obs.group == "__total__"
+        if is_total:
             obs.group = None
-            obs.criterion = f"{obs.index.lower()}.total"
-        if obs.criterion is None:
-            obs.criterion = derived_code(obs)
+        outcome = match_label(obs.index, obs.year, obs.label, obs.group, aliases, is_total)
+        obs.criterion = outcome.code
+        obs.match_score = outcome.score
+        if outcome.status == "review":
+            obs.flags.append(Flag("match_review", f"'{obs.label[:60]}' ~ {outcome.candidates[0].code} "
+                                                  f"({outcome.score:.0f}): queued for review", "info"))
+            review.append((obs, outcome))
+        elif outcome.status == "unmatched":
+            obs.flags.append(Flag("unmatched_criterion", f"'{obs.label[:60]}' is not in the catalogue", "info"))
+    return review
