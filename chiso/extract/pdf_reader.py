@@ -192,6 +192,10 @@ def _stitch(prev: Table, cont: Table) -> None:
     prev.pages.extend(p for p in cont.pages if p not in prev.pages)
 
 
+def _continues_paragraph(prev: str, nxt: str) -> bool:
+    return not re.search(r"[.:;!?…]\s*$", prev) and bool(re.match(r"[a-zà-ỹđ0-9(]", nxt))
+
+
 def _continues(prev: Table, cont: Table, cont_is_first: bool) -> bool:
     if not cont_is_first or prev.n_cols != cont.n_cols:
         return False
@@ -268,6 +272,10 @@ def read_pdf(path: str | Path, sha256: str, pages: list[int] | None = None) -> E
                         _continues(blocks[-1], item, i == 0):
                     _stitch(blocks[-1], item)
                     n_table -= 1
+                    continue
+                if i == 0 and isinstance(item, TextBlock) and blocks and isinstance(blocks[-1], TextBlock) \
+                        and _continues_paragraph(blocks[-1].text, item.text):
+                    blocks[-1].text = blocks[-1].text + " " + item.text  # a sentence cut by the page break
                     continue
                 if isinstance(item, Table):
                     item.number = n_table if item.number > n_table else item.number

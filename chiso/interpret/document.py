@@ -8,7 +8,7 @@ from chiso.extract.model import ExtractedDocument, Table, TextBlock
 from chiso.interpret.merge import merge_prose
 from chiso.interpret.meta import detect_indices, read_meta
 from chiso.interpret.model import Interpretation, RawObservation
-from chiso.interpret.prose import ProseContext, read_prose, read_ranks
+from chiso.interpret.prose import ProseContext, read_national, read_prose, read_ranks
 from chiso.interpret.tables import TableContext, interpret_table
 
 DEFAULT_UNIT = {"SIPAS": "%", "PAR_INDEX": "points", "PAPI": "points", "PCI": "points"}
@@ -37,6 +37,7 @@ def interpret(doc: ExtractedDocument) -> Interpretation:
     observations: list[RawObservation] = []
     prose: list[RawObservation] = []
     ranks = []
+    national = []
     flags = []
     heading = ""
     section_index = primary
@@ -56,13 +57,14 @@ def interpret(doc: ExtractedDocument) -> Interpretation:
                                 heading=heading if block.kind == "paragraph" else "", title_label=title_label)
             prose.extend(read_prose(block, pctx, flags))
             ranks.extend(read_ranks(block, pctx))
+            national.extend(read_national(block))
             continue
         if isinstance(block, Table):
             ctx = TableContext(index=section_index, entity=entity, report_year=meta.report_year,
                                heading=heading, unit=DEFAULT_UNIT.get(section_index))
             observations.extend(interpret_table(block, ctx))
             flags.extend(ctx.flags)
-    observations = merge_prose(observations, prose, ranks, entity, meta.report_year)
+    observations = merge_prose(observations, prose, ranks, entity, meta.report_year, national)
     found = sorted({o.index for o in observations}, key=lambda i: ["SIPAS", "PAR_INDEX", "PAPI", "PCI"].index(i))
     meta.indices = found or ([primary] if meta.primary_index else [])
     return Interpretation(meta=meta, observations=observations, flags=flags)

@@ -54,7 +54,8 @@ def _attach(target: RawObservation, other: RawObservation) -> None:
 
 
 def merge_prose(tables: list[RawObservation], prose: list[RawObservation],
-                ranks: list[tuple[str, int, int, Source]], entity: str, report_year: int | None
+                ranks: list[tuple[str, int, int, Source]], entity: str, report_year: int | None,
+                national: list[tuple[float, int, float, int, str | None, Source]] | None = None
                 ) -> list[RawObservation]:
     out = list(tables)
     for p in prose:
@@ -83,6 +84,19 @@ def merge_prose(tables: list[RawObservation], prose: list[RawObservation],
             _attach(loose[0][1], p)
             continue
         out.append(p)
+    # national values stated beside a local one: same criterion, entity "Cả nước"
+    for value, decimals, nat_value, nat_decimals, unit, src in national or []:
+        probe = RawObservation(index="", year=0, entity="", label="", value=value, unit=unit, source=src,
+                               decimals=decimals)
+        local = [o for o in out if o.year == report_year and o.entity == entity and same_value(o, probe)]
+        local.sort(key=lambda o: o.source.kind != "table")
+        if not local:
+            continue
+        o = local[0]
+        if any(x.entity == "Cả nước" and x.label == o.label and x.year == o.year for x in out):
+            continue
+        out.append(RawObservation(index=o.index, year=o.year, entity="Cả nước", label=o.label, group=o.group,
+                                  value=nat_value, unit=unit or o.unit, decimals=nat_decimals, source=src))
     # rank-only statements (often in footnotes): attach to the best matching value of the report year
     for subject, rank, of, src in ranks:
         subject = re.split(r"\s+đến\s+", subject)[-1]

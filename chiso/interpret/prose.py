@@ -78,6 +78,9 @@ def _subject_before(clause: str, pos: int) -> str:
     intros = list(re.finditer(r"(?:^|\s)(?:tiêu\s+chí|chỉ\s+số|lĩnh\s+vực|trục\s+nội\s+dung|nhóm\s+tiêu\s+chí)\s", head, re.I))
     if intros:
         return clean_text(head[intros[-1].start():].strip(" ,"))
+    conn = list(re.finditer(r"(?:^|,)\s*(?:theo\s+đó|trong\s+đó|cụ\s+thể|qua\s+đó|như\s+vậy)\s*,?\s*", head, re.I))
+    if conn:
+        head = head[conn[-1].end():]
     parts = [p.strip() for p in head.split(",")]
     return clean_text(head.strip(" ,")) if len(parts) <= 2 else clean_text(", ".join(parts[-2:]))
 
@@ -90,14 +93,16 @@ def _is_total(text: str, index: str) -> bool:
 def _entity_in(subject: str, ctx: ProseContext) -> str:
     if re.search(r"cả\s+nước|toàn\s+quốc", subject, re.I):
         return "Cả nước"
-    m = re.search(r"(thành\s+phố|huyện|thị\s+xã|quận)\s+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})", subject)
-    if m:
-        name = f"{m.group(1)[:1].upper()}{m.group(1)[1:].lower()} {m.group(2)}"
-        if ctx.province and m.group(2) == ctx.province and m.group(1).lower() == "thành phố" \
-                and not ctx.entity.lower().startswith("thành phố"):
-            return ctx.entity  # "thành phố X" of a centrally-run city is the province itself
-        return name
-    return ctx.entity
+    places = list(re.finditer(r"(tỉnh|thành\s+phố|huyện|thị\s+xã|quận)\s+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})",
+                              subject))
+    if not places:
+        return ctx.entity
+    m = places[-1]
+    kind, name = re.sub(r"\s+", " ", m.group(1)).lower(), m.group(2)
+    if kind == "tỉnh" or (ctx.province and name == ctx.province and kind == "thành phố"
+                          and not ctx.entity.lower().startswith("thành phố")):
+        return ctx.province if ctx.province and name == ctx.province else name
+    return f"{kind[:1].upper()}{kind[1:]} {name}"
 
 
 def _label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
@@ -176,7 +181,15 @@ def read_prose(block: TextBlock, ctx: ProseContext, flags: list[tuple[Flag, Sour
             pending_rank = None
         for nm in find_numbers(clause):
             rd = nm.reading
-            if not rd.ok or _within(ranges, nm.start) or _within(prev_spans, nm.start):
+            if _within(ranges, nm.start) or _within(prev_spans, nm.start):
+                continue
+            if not rd.ok:
+                if _STATE.search(clause[: nm.start]):
+                    label, is_total = _label_for(_subject_before(clause, nm.start), ctx)
+                    stated = label is None
+                    if label is not None:
+                        last_subject = (label, is_total, _entity_in(_subject_before(clause, nm.start), ctx))
+                        break
                 continue
             before = clause[: nm.start]
             if not _STATE.search(before) or _CHANGE_BEFORE.search(before):
@@ -217,13 +230,6 @@ def read_prose(block: TextBlock, ctx: ProseContext, flags: list[tuple[Flag, Sour
                 if cm and cm[0].reading.ok:
                     sign = -1 if ch.group(1).lower() == "giảm" else 1
                     obs.change, obs.change_decimals = sign * abs(cm[0].reading.value), cm[0].reading.decimals
-            nat = _NATIONAL.search(clause, nm.end)
-            if nat and nat.start() - nm.end < 12:
-                nv = find_numbers(nat.group(1))
-                if nv and nv[0].reading.ok:
-                    out.append(RawObservation(index=ctx.index, year=year, entity="Cả nước", label=label,
-                                              value=nv[0].reading.value, unit=obs.unit, decimals=nv[0].reading.decimals,
-                                              source=source(clause.strip())))
             out.append(obs)
             main = obs
             last_subject = (label, is_total, entity)
@@ -303,9 +309,26 @@ def read_ranks(block: TextBlock, ctx: ProseContext) -> list[tuple[str, int, int,
     return out
 
 
+def read_national(block: TextBlock) -> list[tuple[float, int, float, int, str | None, Source]]:
+    """`… 77,21% (cả nước là 79,46%)`: the national value of whatever 77,21% is the value of."""
+    text = clean_text(block.text)
+    out = []
+    for m in _NATIONAL.finditer(text):
+        before = [n for n in find_numbers(text[max(0, m.start() - 40): m.start()]) if n.reading.ok]
+        nat = find_numbers(m.group(1))
+        if not before or not nat or not nat[0].reading.ok:
+            continue
+        local = before[-1].reading
+        unit = "%" if m.group(2) == "%" or local.unit == "%" else ("points" if m.group(2) else local.unit)
+        out.append((local.value, local.decimals, nat[0].reading.value, nat[0].reading.decimals, unit,
+                    Source(kind="footnote" if block.kind == "footnote" else "text", page=block.page,
+                           block=block.number, snippet=text[max(0, m.start() - 80): m.end()][:160])))
+    return out
+
+
 def _set_rank(obs: RawObservation, m: re.Match[str]) -> None:
     r, n = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
     obs.rank, obs.rank_of = int(r), int(n)
 
 
-__all__ = ["ProseContext", "read_prose", "read_ranks", "NumberMatch"]
+__all__ = ["ProseContext", "read_prose", "read_ranks", "read_national", "NumberMatch"]

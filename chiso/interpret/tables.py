@@ -286,8 +286,9 @@ def _score_table(t: Table, ctx: TableContext, cols: list[Column], n_head: int) -
             rd = _value(t, r, col.index, ctx)
             if rd is None:
                 continue
+            total_row = bool(re.fullmatch(r"(tổng\s*(điểm|cộng|số)?|cộng)(\s*\(.*\))?", label, re.I))
             obs = RawObservation(index=ctx.index, year=year, entity=ctx.entity, label=label,
-                                 group=group if not _is_area(stt, label) else None,
+                                 group="__total__" if total_row else (group if not _is_area(stt, label) else None),
                                  value=rd.value, unit=_unit(rd, col.header, ctx) or "points",
                                  max=(mx.value if mx else rd.max), decimals=rd.decimals,
                                  measure=measure, source=_source(t, r, col.index))
@@ -311,6 +312,10 @@ def _entity_table(t: Table, ctx: TableContext, cols: list[Column], n_head: int) 
     rank_col = next((c for c in cols if c.role == "rank"), None)
     rows = [r for r in range(n_head, t.n_rows) if clean_label(t.text(r, ent_col.index))]
     entity_rows = [r for r in rows if any(_value(t, r, c.index, TableContext(ctx.index, "", None)) for c in value_cols)]
+    # Both raw points and the index (%) for each entity: the index is the value, the points its basis.
+    has_index = any(re.search(r"chỉ\s*số|%", c.header) for c in value_cols)
+    measure = {c.index: ("score_points" if has_index and re.search(r"điểm", c.header)
+                         and not re.search(r"chỉ\s*số|%", c.header) else "value") for c in value_cols}
     out: list[RawObservation] = []
     for r in entity_rows:
         entity = clean_label(t.text(r, ent_col.index))
@@ -323,7 +328,8 @@ def _entity_table(t: Table, ctx: TableContext, cols: list[Column], n_head: int) 
             label = clean_label(re.sub(r"\(\s*%\s*\)|\(điểm\)", "", t.text(n_head - 1, vc.index))) or vc.header
             obs = RawObservation(index=ctx.index, year=vc.year or ctx.report_year or 0, entity=entity,
                                  label=label, value=rd.value, unit=_unit(rd, vc.header, ctx), max=rd.max,
-                                 decimals=rd.decimals, source=_source(t, r, vc.index), rank_scope="province")
+                                 decimals=rd.decimals, source=_source(t, r, vc.index), rank_scope="province",
+                                 measure=measure[vc.index])
             if rank_col is not None and vc is value_cols[-1]:
                 _attach_rank(obs, t.text(r, rank_col.index))
                 if obs.rank is not None and obs.rank_of is None:

@@ -175,19 +175,35 @@ def match_label(index: str, year: int, label: str, group: str | None,
 
 def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], str] | None = None
                     ) -> list[tuple[RawObservation, MatchOutcome]]:
-    """Give every observation a code; returns the ones a person should review."""
+    """Give every observation a code; returns the ones a person should review.
+
+    A label is matched once per document and context, in the methodology period of the
+    latest year it is printed for: the previous-year column of a table is the same
+    criterion as the current one, whatever the catalogue holds for the earlier period.
+    """
     review: list[tuple[RawObservation, MatchOutcome]] = []
+    groups: dict[tuple[str, str, str, bool], list[RawObservation]] = {}
     for obs in result.observations:
         is_total = obs.group == "__total__"
         if is_total:
             obs.group = None
-        outcome = match_label(obs.index, obs.year, obs.label, obs.group, aliases, is_total)
-        obs.criterion = outcome.code
-        obs.match_score = outcome.score
+        k = (obs.index, match_key(obs.label), match_key(obs.group) if obs.group else "", is_total)
+        groups.setdefault(k, []).append(obs)
+    report_year = result.meta.report_year
+    for (index, _, _, is_total), members in groups.items():
+        years = [o.year for o in members]
+        year = max(y for y in years if report_year is None or y <= report_year) if \
+            any(report_year is None or y <= report_year for y in years) else max(years)
+        first = members[0]
+        outcome = match_label(index, year, first.label, first.group, aliases, is_total)
+        for obs in members:
+            obs.criterion = outcome.code
+            obs.match_score = outcome.score
+            if outcome.status == "review":
+                obs.flags.append(Flag("match_review", f"'{obs.label[:60]}' ~ {outcome.candidates[0].code} "
+                                                      f"({outcome.score:.0f}): queued for review", "info"))
+            elif outcome.status == "unmatched":
+                obs.flags.append(Flag("unmatched_criterion", f"'{obs.label[:60]}' is not in the catalogue", "info"))
         if outcome.status == "review":
-            obs.flags.append(Flag("match_review", f"'{obs.label[:60]}' ~ {outcome.candidates[0].code} "
-                                                  f"({outcome.score:.0f}): queued for review", "info"))
-            review.append((obs, outcome))
-        elif outcome.status == "unmatched":
-            obs.flags.append(Flag("unmatched_criterion", f"'{obs.label[:60]}' is not in the catalogue", "info"))
+            review.append((first, outcome))
     return review
