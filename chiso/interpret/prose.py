@@ -74,6 +74,10 @@ def _subject_before(clause: str, pos: int) -> str:
     head = clause[:pos]
     head = re.sub(r"\s*(?:đạt|là|được)\s*(?:mức\s*)?$", "", head, flags=re.I)
     cut = max(head.rfind(x) for x in (";", ":", ". ", "(", ")"))
+    if cut >= 0 and head[cut] == ":" and not head[cut + 1:].strip():
+        # "Lĩnh vực 1: Công tác chỉ đạo, điều hành CCHC: đạt 7,96/8 điểm" — the subject is before the colon
+        head = head[:cut]
+        cut = max(head.rfind(x) for x in (";", ". ", "(", ")"))
     head = head[cut + 1:] if cut >= 0 else head
     intros = list(re.finditer(r"(?:^|\s)(?:tiêu\s+chí|chỉ\s+số|lĩnh\s+vực|trục\s+nội\s+dung|nhóm\s+tiêu\s+chí)\s", head, re.I))
     if intros:
@@ -107,6 +111,8 @@ def _entity_in(subject: str, ctx: ProseContext) -> str:
 
 def _label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
     """(label, is_index_total) for a subject; None when it cannot be resolved."""
+    if not subject.strip():
+        return None, False
     intro = _INTRO.search(subject)
     if intro:
         name = clean_label(intro.group("name"))

@@ -18,6 +18,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine, select
 
+from chiso.checks.consistency import check_document
+from chiso.interpret.model import Flag as RawFlag
 from chiso.interpret.model import RawObservation
 from chiso.load import schema
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
@@ -109,6 +111,30 @@ class Warehouse:
         with self.session() as s:
             return {(a.index, a.key, a.context): a.target for a in s.exec(select(Alias)).all()}
 
+    @staticmethod
+    def _cross_source(s: Session, doc: Document, observations: list[RawObservation]
+                      ) -> list[tuple[int, int, str]]:
+        """Same fact, different value in another current document: flag both, keep both."""
+        found: list[tuple[int, int, str]] = []
+        for obs in observations:
+            if not obs.criterion or obs.measure != "value":
+                continue
+            others = s.exec(select(Observation, Document).join(Document, Document.id == Observation.document_id)
+                            .where(Observation.index == obs.index, Observation.year == obs.year,
+                                   Observation.entity == obs.entity, Observation.criterion == obs.criterion,
+                                   Observation.measure == "value", Document.status == "current",
+                                   Document.id != doc.id, Document.source_file != doc.source_file)).all()
+            for other, other_doc in others:
+                d = min(other.decimals, obs.decimals)
+                tol = (0.5 * 10 ** (-d) if d > 0 else 0.5) + 1e-9
+                if abs(other.value - obs.value) > tol:
+                    msg = (f"{obs.value:g} here, {other.value:g} in {other_doc.source_file}"
+                           f"{' (draft)' if other_doc.draft else ''}")
+                    obs.flags.append(RawFlag("cross_source_conflict", msg))
+                    found.append((other.id, other_doc.id, f"{other.value:g} here, {obs.value:g} in "
+                                                          f"{doc.source_file}{' (draft)' if doc.draft else ''}"))
+        return found
+
     def load(self, result: FileResult) -> int:
         """Load one interpreted document in one transaction; returns observations written."""
         assert result.interpretation is not None and result.sha256
@@ -116,6 +142,7 @@ class Warehouse:
         meta = interp.meta
         name = Path(result.path).name
         review = assign_criteria(interp, self.aliases())
+        check_document(interp)
         with Session(self.engine) as s, s.begin():
             s.connection().exec_driver_sql("SELECT 1")  # open the transaction
             if s.exec(select(Document.id).where(Document.sha256 == result.sha256)).first() is not None:
@@ -135,6 +162,7 @@ class Warehouse:
                 s.exec(_delete(schema.Flag, old.id))  # type: ignore[call-overload]
                 old.status, old.superseded_by = "superseded", doc.id
                 s.add(old)
+            conflicts = self._cross_source(s, doc, interp.observations)
             rows = []
             for obs in interp.observations:
                 row = _observation_row(doc.id, meta.province, obs)  # type: ignore[arg-type]
@@ -146,6 +174,16 @@ class Warehouse:
                     s.add(schema.Flag(document_id=doc.id, observation_id=row.id, code=fl.code,
                                       severity=fl.severity, message=fl.message, page=obs.source.page,
                                       context=json.dumps(obs.source.as_dict(), ensure_ascii=False)))
+            for other_id, other_doc, message in conflicts:
+                other = s.get(Observation, other_id)
+                if other is not None:
+                    codes = [c for c in other.flags.split(";") if c]
+                    if "cross_source_conflict" not in codes:
+                        other.flags = ";".join([*codes, "cross_source_conflict"])
+                        s.add(other)
+                    s.add(schema.Flag(document_id=other_doc, observation_id=other_id, code="cross_source_conflict",
+                                      severity="warning", message=message, page=other.page,
+                                      context=other.provenance))
             for obs, outcome in review:
                 idx, key, ctx = alias_key(obs.index, obs.label, obs.group)
                 exists = s.exec(select(ReviewItem.id).where(ReviewItem.index == idx, ReviewItem.key == key,

@@ -28,6 +28,7 @@ from chiso.normalize.text import match_key, slug
 HIGH = 90.0
 LOW = 75.0
 AMBIGUITY_MARGIN = 2.0
+GROUP_MARGIN = 12.0
 
 
 @dataclass
@@ -155,18 +156,23 @@ def match_label(index: str, year: int, label: str, group: str | None,
         return MatchOutcome(derived_code(index, label, group), None, "no_catalogue")
     key = match_key(label)
     pool = nodes
+    restricted = False
     if group:
         gcands = rank_candidates(match_key(group), [n for n in nodes if n.children])
         if gcands and gcands[0].score >= HIGH and (len(gcands) == 1 or gcands[0].score - gcands[1].score
                                                    >= AMBIGUITY_MARGIN):
             gnode = cat.nodes[(index, period, gcands[0].code)]  # type: ignore[index]
             pool = cat.descendants(gnode) or nodes
+            restricted = pool is not nodes
     cands = rank_candidates(key, pool)
     if not cands:
         return MatchOutcome(derived_code(index, label, group), None, "unmatched")
     best = cands[0]
     ambiguous = len(cands) > 1 and best.score - cands[1].score < AMBIGUITY_MARGIN and cands[1].code != best.code
     if best.score >= HIGH and not ambiguous:
+        return MatchOutcome(best.code, best.score, "accepted", cands[:5])
+    # inside a matched group there are only a few siblings: a clear winner is safe to accept
+    if restricted and best.score >= LOW and (len(cands) == 1 or best.score - cands[1].score >= GROUP_MARGIN):
         return MatchOutcome(best.code, best.score, "accepted", cands[:5])
     if best.score >= LOW:
         return MatchOutcome(derived_code(index, label, group), best.score, "review", cands[:5])
