@@ -189,5 +189,67 @@ def export_cmd(
     console.print(f"wrote {obs_path} and {doc_path}")
 
 
+@app.command()
+def check(
+    db: DbOption = None,
+    show_info: Annotated[bool, typer.Option("--info", help="Also list info-level findings")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit non-zero on warnings too")] = False,
+) -> None:
+    """Report every flag by document and severity; exit 1 when there are errors (a pipeline gate)."""
+    from chiso.checks.report import flag_report
+    from chiso.load.warehouse import Warehouse
+
+    totals = flag_report(Warehouse(db), console, show_info)
+    raise typer.Exit(1 if totals["error"] or (strict and totals["warning"]) else 0)
+
+
+@app.command()
+def review(
+    db: DbOption = None,
+    accept: Annotated[list[int] | None, typer.Option("--accept", help="Accept the best candidate of item ID")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="ID=CODE: link item ID to a catalogue code")] = None,
+    reject: Annotated[list[int] | None, typer.Option("--reject", help="Item ID is not a catalogued criterion")] = None,
+    export_csv: Annotated[Path | None, typer.Option("--export", help="Write the queue to a CSV to decide")] = None,
+    import_csv: Annotated[Path | None, typer.Option("--import", help="Apply the 'decision' column of a CSV")] = None,
+) -> None:
+    """List labels queued for review, or record decisions (replayed on every later ingest)."""
+    import json
+
+    from rich.table import Table
+
+    from chiso.load.review import decide, export_queue, import_decisions, open_items
+    from chiso.load.warehouse import Warehouse
+
+    wh = Warehouse(db)
+    acted = False
+    for item in accept or []:
+        console.print(f"item {item}: accepted, {decide(wh, item, 'accept')} observations updated")
+        acted = True
+    for spec in set_ or []:
+        item, _, code = spec.partition("=")
+        console.print(f"item {item}: → {code}, {decide(wh, int(item), code.strip())} observations updated")
+        acted = True
+    for item in reject or []:
+        console.print(f"item {item}: not in the catalogue, {decide(wh, item, 'none')} observations updated")
+        acted = True
+    if import_csv:
+        n, m = import_decisions(wh, import_csv)
+        console.print(f"{n} decisions applied from {import_csv}, {m} observations updated")
+        acted = True
+    if export_csv:
+        console.print(f"{export_queue(wh, export_csv)} open items written to {export_csv}")
+        acted = True
+    if acted:
+        return
+    items = open_items(wh)
+    table = Table(title=f"{len(items)} labels to review")
+    for col in ("id", "index", "label as printed", "context", "best candidates"):
+        table.add_column(col)
+    for it in items:
+        cands = "\n".join(f"{c} ({sc:g}) {n[:50]}" for c, n, sc in json.loads(it.candidates or "[]")[:3])
+        table.add_row(str(it.id), it.index, it.label, it.context, cands)
+    console.print(table)
+
+
 def main() -> None:  # pragma: no cover
     sys.exit(app())

@@ -68,6 +68,7 @@ class Observation(SQLModel, table=True):
     province: str | None = None
     entity: str = Field(index=True)
     criterion: str | None = Field(default=None, index=True)
+    series: str | None = Field(default=None, index=True)  # newest code of the criterion (crosswalk)
     label: str = ""
     group_label: str | None = None
     value: float

@@ -23,7 +23,7 @@ from chiso.interpret.model import Flag as RawFlag
 from chiso.interpret.model import RawObservation
 from chiso.load import schema
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
-from chiso.normalize.matching import alias_key, assign_criteria
+from chiso.normalize.matching import alias_key, assign_criteria, catalogue
 from chiso.pipeline import FileResult
 
 DEFAULT_DB = "sqlite:///chiso-warehouse.sqlite"
@@ -212,7 +212,8 @@ def _observation_row(document_id: int, province: str | None, obs: RawObservation
     provenance = [src.as_dict()] + [a.as_dict() for a in obs.also_at]
     return Observation(
         document_id=document_id, index=obs.index, year=obs.year, province=province, entity=obs.entity,
-        criterion=obs.criterion, label=obs.label, group_label=obs.group, value=obs.value, unit=obs.unit,
+        criterion=obs.criterion, series=catalogue().series(obs.index, obs.criterion) if obs.criterion else None,
+        label=obs.label, group_label=obs.group, value=obs.value, unit=obs.unit,
         max=obs.max, rank=obs.rank, rank_of=obs.rank_of, rank_scope=obs.rank_scope, measure=obs.measure,
         decimals=obs.decimals, change=obs.change, source_kind=src.kind, page=src.page, table_no=src.table,
         row_no=src.row, col_no=src.col, block_no=src.block,

@@ -54,6 +54,15 @@ class Candidate:
 class Catalogue:
     nodes: dict[tuple[str, str, str], Node]  # (index, period, code)
     periods: dict[str, list[tuple[str, int, int | None]]]  # index -> [(period, from, to)]
+    successors: dict[tuple[str, str], str] = field(default_factory=dict)  # (index, code) -> successor code
+
+    def series(self, index: str, code: str) -> str:
+        """The newest code of a criterion: follows renames and successions (not splits/merges)."""
+        seen = {code}
+        while (nxt := self.successors.get((index, code))) and nxt not in seen:
+            seen.add(nxt)
+            code = nxt
+        return code
 
     def period_for(self, index: str, year: int) -> str | None:
         spans = self.periods.get(index, [])
@@ -99,7 +108,11 @@ def catalogue() -> Catalogue:
             continue
         end = int(row["valid_to"]) if row.get("valid_to", "").strip().isdigit() else None
         periods.setdefault(row["index"], []).append((row["period"], start, end))
-    return Catalogue(nodes, periods)
+    successors: dict[tuple[str, str], str] = {}
+    for row in read_csv("catalogue/crosswalk.csv"):
+        if row.get("relation") in ("same", "renamed", "replaced") and row.get("from_code") != row.get("to_code"):
+            successors[(row["index"], row["from_code"])] = row["to_code"]
+    return Catalogue(nodes, periods, successors)
 
 
 def derived_code(index: str, label: str, group: str | None) -> str:
@@ -174,6 +187,16 @@ def match_label(index: str, year: int, label: str, group: str | None,
     # inside a matched group there are only a few siblings: a clear winner is safe to accept
     if restricted and best.score >= LOW and (len(cands) == 1 or best.score - cands[1].score >= GROUP_MARGIN):
         return MatchOutcome(best.code, best.score, "accepted", cands[:5])
+    # an older (or newer) name of a criterion: match it where it was valid, then follow the crosswalk
+    if best.score < HIGH and period:
+        other = [n for n in cat.nodes.values() if n.index == index and n.period != period]
+        ocands = rank_candidates(key, other)
+        if ocands and ocands[0].score >= HIGH and (len(ocands) == 1 or ocands[0].score - ocands[1].score
+                                                     >= AMBIGUITY_MARGIN or
+                                                     cat.series(index, ocands[0].code) == cat.series(index, ocands[1].code)):
+            code = cat.series(index, ocands[0].code)
+            if (index, period, code) in cat.nodes:
+                return MatchOutcome(code, ocands[0].score, "crosswalk", ocands[:5])
     if best.score >= LOW:
         return MatchOutcome(derived_code(index, label, group), best.score, "review", cands[:5])
     return MatchOutcome(derived_code(index, label, group), best.score, "unmatched", cands[:5])
@@ -208,6 +231,9 @@ def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], 
             if outcome.status == "review":
                 obs.flags.append(Flag("match_review", f"'{obs.label[:60]}' ~ {outcome.candidates[0].code} "
                                                       f"({outcome.score:.0f}): queued for review", "info"))
+            elif outcome.status == "crosswalk":
+                obs.flags.append(Flag("matched_via_crosswalk", f"'{obs.label[:60]}' is an earlier/later name of "
+                                                               f"{outcome.code}", "info"))
             elif outcome.status == "unmatched":
                 obs.flags.append(Flag("unmatched_criterion", f"'{obs.label[:60]}' is not in the catalogue", "info"))
         if outcome.status == "review":
