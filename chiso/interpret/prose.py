@@ -274,7 +274,8 @@ def read_prose(block: TextBlock, ctx: ProseContext, flags: list[tuple[Flag, Sour
                 if not sm.group(3) and not re.search(r"[.,]", sm.group(2)):
                     continue  # "2022-2025" is a period, not a value
                 if nums and nums[0].reading.ok:
-                    o = RawObservation(index=ctx.index, year=int(sm.group(1)), entity=ctx.entity, label=label,
+                    o = RawObservation(index=ctx.index, year=int(sm.group(1)), entity=_entity_in(subject, ctx),
+                                       label=label,
                                        value=nums[0].reading.value, unit=ctx.unit if not sm.group(3) else
                                        ("%" if sm.group(3) == "%" else "points"),
                                        decimals=nums[0].reading.decimals, source=source(sm.group(0)))
