@@ -1,0 +1,3 @@
+from chiso.cli import app
+
+app()

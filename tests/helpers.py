@@ -1,0 +1,47 @@
+"""Shared test helpers: the project's fixtures and their expected results."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from chiso.checks.consistency import check_document
+from chiso.interpret.model import Interpretation, RawObservation
+from chiso.normalize.matching import assign_criteria
+from chiso.normalize.text import match_key
+from chiso.pipeline import process_file
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+DOCUMENTS = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".pdf", ".docx"))
+
+
+def expected(name: str) -> dict:
+    return json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
+
+
+@cache
+def interpreted(name: str) -> Interpretation:
+    """Read, interpret, match and check a fixture, as ingest does before loading."""
+    result = process_file(FIXTURES / name)
+    assert result.ok, result.error
+    interp = result.interpretation
+    assign_criteria(interp)
+    check_document(interp)
+    return interp
+
+
+def exported(interp: Interpretation) -> list[RawObservation]:
+    return [o for o in interp.observations if o.measure == "value"]
+
+
+def find(obs: list[RawObservation], year: int, value: float, entity: str | None = None,
+         label: str | None = None) -> list[RawObservation]:
+    out = [o for o in obs if o.year == year and abs(o.value - value) < 0.0051
+           and (entity is None or match_key(o.entity) == match_key(entity))]
+    if label is not None:
+        out = [o for o in out if fuzz.token_set_ratio(match_key(o.label), match_key(label)) >= 60]
+    return out
