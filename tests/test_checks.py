@@ -1,0 +1,120 @@
+"""Every planted inconsistency is flagged; consistent tables raise nothing."""
+
+import subprocess
+import sys
+
+import docx
+from helpers import FIXTURES, exported, find, interpreted
+from sqlalchemy import text
+
+from chiso.load.warehouse import Warehouse
+from chiso.pipeline import process_file
+
+
+def _codes(o):
+    return {f.code for f in o.flags}
+
+
+def test_change_column_that_is_not_the_difference():
+    obs = exported(interpreted("sonla-sipas-2023.pdf"))
+    o = find(obs, 2023, 80.74, label="Chính sách nước sinh hoạt ở địa phương")[0]
+    assert "change_mismatch" in _codes(o)
+    assert "+0.65" in next(f.message for f in o.flags if f.code == "change_mismatch")
+
+
+def test_consistent_tables_raise_no_false_alarm_from_rounding():
+    obs = exported(interpreted("sonla-sipas-2023.docx"))
+    flagged = [o for o in obs if _codes(o) & {"change_mismatch", "aggregate_mismatch", "rank_of_unexpected",
+                                               "value_out_of_range"}]
+    assert [(o.label, o.year) for o in flagged] == [("Chính sách nước sinh hoạt ở địa phương", 2023),
+                                                    ("Chính sách nước sinh hoạt ở địa phương", 2022)]
+
+
+def test_par_area_that_is_not_the_sum_of_its_criteria_and_a_score_above_its_maximum():
+    obs = exported(interpreted("quangtri-par-2022.docx"))
+    area = find(obs, 2022, 10.25, "Quảng Trị", "Cải cách thủ tục hành chính")[0]
+    assert "aggregate_mismatch" in _codes(area)
+    over = find(obs, 2022, 4.75, "Quảng Trị", "Đào tạo, bồi dưỡng CBCCVC")[0]
+    assert "above_max" in _codes(over)
+    assert next(f.severity for f in over.flags if f.code == "above_max") == "error"
+    others = [o for o in obs if o not in (area, over) and _codes(o) & {"aggregate_mismatch", "above_max"}]
+    assert others == []
+
+
+def test_papi_stated_previous_value_against_stated_change():
+    obs = exported(interpreted("hagiang-papi-2019.docx"))
+    assert all("change_mismatch" not in _codes(o) for o in obs)  # this report is consistent
+
+
+def test_sentence_contradicting_its_table(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN")
+    d.add_paragraph("Số: 12/BC-UBND")
+    d.add_paragraph("BÁO CÁO Kết quả Chỉ số SIPAS năm 2024 của tỉnh Điện Biên")
+    d.add_paragraph("a) Mức độ hài lòng của người dân đối với tiếp cận dịch vụ")
+    d.add_paragraph("Mức độ hài lòng đạt 81,34%, xếp thứ 53/63 tỉnh, thành phố.")
+    t = d.add_table(rows=3, cols=4)
+    for r, row in enumerate([("Nội dung/tiêu chí", "Năm 2024", "Năm 2023", "Tăng/giảm"),
+                             ("Tiếp cận dịch vụ", "81,30%", "80,25%", "+1,05%"),
+                             ("1. Bộ phận Một cửa có biển hiệu, hướng dẫn rõ ràng, dễ tìm, dễ thấy", "81,30%",
+                              "80,25%", "+1,05%")]):
+        for c, v in enumerate(row):
+            t.cell(r, c).text = v
+    d.add_paragraph("Chỉ số SIPAS 2024 tỉnh Điện Biên đạt 105,2%, xếp hạng 70/63 tỉnh, thành phố.")
+    path = tmp_path / "dienbien.docx"
+    d.save(path)
+    res = process_file(path)
+    from chiso.checks.consistency import check_document
+    from chiso.normalize.matching import assign_criteria
+    assign_criteria(res.interpretation)
+    check_document(res.interpretation)
+    obs = res.interpretation.observations
+    group = find(obs, 2024, 81.30, label="Tiếp cận dịch vụ")[0]
+    assert "text_table_conflict" in _codes(group)
+    assert (group.rank, group.rank_of) == (53, 63)  # the sentence's rank still belongs to the group
+    assert not find(obs, 2024, 81.34)  # the contradicting sentence value is not loaded
+    total = find(obs, 2024, 105.2)[0]
+    assert {"value_out_of_range", "rank_out_of_range"} <= _codes(total)
+
+
+def test_rank_out_of_the_wrong_number_of_provinces():
+    from datetime import date
+
+    from chiso.checks.consistency import expected_rank_of
+    assert expected_rank_of(2023, date(2024, 4, 1)) == {63}
+    assert expected_rank_of(2024, date(2025, 7, 15)) == {63, 34}  # re-ranked after the merger
+    assert expected_rank_of(2025, date(2026, 3, 1)) == {34}
+    obs = exported(interpreted("thanhhoa-cv-2025.docx"))
+    assert "rank_of_unexpected" not in _codes(find(obs, 2024, 84.57)[0])
+
+
+def test_conflict_between_documents_keeps_both_and_prefers_the_final_one(tmp_path):
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    for name in ("sonla-sipas-2023-draft.docx", "sonla-sipas-2023.docx"):
+        assert wh.load(process_file(FIXTURES / name)) > 0
+    with wh.engine.connect() as c:
+        rows = c.execute(text(
+            "SELECT d.source_file, o.value, o.flags FROM observation o JOIN document d ON d.id = o.document_id "
+            "WHERE o.year = 2023 AND o.criterion = 'sipas.services.procedures.documents'")).all()
+        assert sorted((r[0], r[1]) for r in rows) == [("sonla-sipas-2023-draft.docx", 84.6),
+                                                      ("sonla-sipas-2023.docx", 84.06)]
+        assert all("cross_source_conflict" in r[2] for r in rows)
+        best = c.execute(text("SELECT source_file, value FROM best_observation WHERE year = 2023 AND "
+                              "criterion = 'sipas.services.procedures.documents'")).all()
+        assert best == [("sonla-sipas-2023.docx", 84.06)]
+        agreeing = c.execute(text("SELECT count(*) FROM best_observation WHERE year = 2023 AND entity = 'Sơn La'"
+                                  " AND source_file = 'sonla-sipas-2023-draft.docx'")).scalar()
+        assert agreeing == 0
+
+
+def test_check_command_gates_on_errors(tmp_path):
+    db = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    wh = Warehouse(db)
+    wh.load(process_file(FIXTURES / "hagiang-papi-2019.docx"))
+    ok = subprocess.run([sys.executable, "-m", "chiso", "check", "--db", db], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout
+    assert "unreadable_number" in ok.stdout
+    wh.load(process_file(FIXTURES / "quangtri-par-2022.docx"))
+    bad = subprocess.run([sys.executable, "-m", "chiso", "check", "--db", db], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "above_max" in bad.stdout and "quangtri-par-2022.docx" in bad.stdout
