@@ -140,6 +140,11 @@ def ingest(
             wh.record_outcome(run_id, res.path, res.sha256, "failed", f"load error: {e}", "load_error")
             report(res.path, "failed", f"load error: {e}")
             return
+        if n is None:
+            counts["skipped_unchanged"] += 1
+            wh.record_outcome(run_id, res.path, res.sha256, "skipped_unchanged", "loaded meanwhile by another run")
+            report(res.path, "skipped_unchanged", "loaded meanwhile by another run")
+            return
         n_obs += n
         counts["loaded"] += 1
         wh.record_outcome(run_id, res.path, res.sha256, "loaded", "; ".join(res.warnings) or None,

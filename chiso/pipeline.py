@@ -57,9 +57,11 @@ def process_file(path: str | Path, sha256: str | None = None) -> FileResult:
         doc = read_document(path, digest)
         result = interpret(doc)
         if not result.observations:
-            return FileResult(path, digest, doc.format, doc.pages, interpretation=result,
-                              seconds=time.perf_counter() - t0,
-                              warnings=["no recognisable index figures"])
+            named = ", ".join(result.meta.indices) or "no index named"
+            return FileResult(path, digest, doc.format, doc.pages, seconds=time.perf_counter() - t0,
+                              error=f"no recognisable index content: no SIPAS/PAR INDEX/PAPI/PCI figures found "
+                                    f"({named}; {len(doc.tables)} tables, {len(doc.texts)} text blocks)",
+                              error_code="no_index_content")
         return FileResult(path, digest, doc.format, doc.pages, interpretation=result,
                           seconds=time.perf_counter() - t0, warnings=doc.warnings)
     except ExtractionError as e:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
@@ -206,9 +207,30 @@ def _continues(prev: Table, cont: Table, cont_is_first: bool) -> bool:
     return False
 
 
+def _precheck(path: Path) -> None:
+    """pdfium opens a PDF in milliseconds: refuse encrypted, broken and huge files before pdfminer."""
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        msg = str(e).lower()
+        if "password" in msg:
+            raise ExtractionError("encrypted PDF (password protected): cannot read without the password",
+                                  "encrypted") from e
+        raise ExtractionError(f"damaged PDF ({e})", "damaged") from e
+    try:
+        n = len(doc)
+        if n > MAX_PAGES:
+            raise ExtractionError(f"{n} pages (limit {MAX_PAGES}): not a provincial report", "too_large")
+        if n == 0:
+            raise ExtractionError("damaged PDF (no pages)", "damaged")
+    finally:
+        doc.close()
+
+
 def read_pdf(path: str | Path, sha256: str, pages: list[int] | None = None) -> ExtractedDocument:
     """Read a PDF. `pages` (1-based) limits table detection to pages known to hold figures."""
     path = Path(path)
+    _precheck(path)
     try:
         pdf = pdfplumber.open(str(path))
     except (PDFPasswordIncorrect, PDFEncryptionError) as e:

@@ -35,10 +35,12 @@ def _read_legacy_doc(path: Path, sha256: str) -> ExtractedDocument:
             subprocess.run([soffice, "--headless", "--convert-to", "docx", "--outdir", tmp, str(path)],
                            check=True, capture_output=True, timeout=120)
         except (subprocess.SubprocessError, OSError) as e:
-            raise ExtractionError(f"legacy .doc could not be converted by LibreOffice ({e})", "legacy_doc") from e
+            raise ExtractionError(f"legacy .doc could not be converted by LibreOffice ({type(e).__name__}): "
+                                  "the file may be damaged; open and re-save it as DOCX", "legacy_doc") from e
         out = next(Path(tmp).glob("*.docx"), None)
         if out is None:
-            raise ExtractionError("legacy .doc could not be converted by LibreOffice", "legacy_doc")
+            raise ExtractionError("legacy .doc could not be converted by LibreOffice: the file may be damaged; "
+                                  "open and re-save it as DOCX", "legacy_doc")
         doc = read_docx(out, sha256)
         doc.path = str(path)
         doc.warnings.append("converted from legacy .doc with LibreOffice")

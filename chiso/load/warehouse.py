@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,12 +45,28 @@ def make_engine(url: str | None = None) -> Engine:
     if _is_sqlite(url):
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _):  # noqa: ANN001
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=60000")
+            # WAL is a property of the file: switch once; a concurrent first switch may report busy
+            for attempt in range(50):
+                try:
+                    if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                        cur.execute("PRAGMA journal_mode=WAL")
+                    break
+                except sqlite3.OperationalError:
+                    if attempt == 49:
+                        raise
+                    time.sleep(0.1)
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # noqa: ANN001
+            # IMMEDIATE takes the write lock up front: two ingest processes queue (busy timeout)
+            # instead of both reading "not loaded yet" and then colliding on insert.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
     return engine
 
 
@@ -56,11 +74,9 @@ class Warehouse:
     def __init__(self, url: str | None = None):
         self.url = url or DEFAULT_DB
         self.engine = make_engine(self.url)
-        SQLModel.metadata.create_all(self.engine)
-        self._create_views()
-
-    def _create_views(self) -> None:
+        # one transaction (IMMEDIATE on SQLite): two processes starting together do not race on DDL
         with self.engine.begin() as conn:
+            SQLModel.metadata.create_all(conn)
             conn.execute(text("DROP VIEW IF EXISTS best_observation"))
             conn.execute(text(BEST_VIEW))
 
@@ -135,8 +151,9 @@ class Warehouse:
                                                           f"{doc.source_file}{' (draft)' if doc.draft else ''}"))
         return found
 
-    def load(self, result: FileResult) -> int:
-        """Load one interpreted document in one transaction; returns observations written."""
+    def load(self, result: FileResult) -> int | None:
+        """Load one interpreted document in one transaction; returns observations written,
+        or None when another process loaded the same bytes meanwhile."""
         assert result.interpretation is not None and result.sha256
         interp = result.interpretation
         meta = interp.meta
@@ -146,7 +163,7 @@ class Warehouse:
         with Session(self.engine) as s, s.begin():
             s.connection().exec_driver_sql("SELECT 1")  # open the transaction
             if s.exec(select(Document.id).where(Document.sha256 == result.sha256)).first() is not None:
-                return 0  # loaded meanwhile by another process
+                return None  # loaded meanwhile by another process
             doc = Document(
                 sha256=result.sha256, source_file=name, source_path=str(result.path), format=result.format or "",
                 pages=result.pages, province=meta.province, issuer=meta.issuer, doc_type=meta.doc_type,
