@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -21,7 +22,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from chiso.pipeline import SUPPORTED_SUFFIXES, FileResult, process_file, sha256_of
+from chiso.pipeline import SUPPORTED_SUFFIXES, FileResult, process_file
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, help="Vietnamese governance-index reports → canonical SQLite warehouse.")
 console = Console(stderr=False, highlight=False, soft_wrap=True)
@@ -50,16 +51,26 @@ def _alarm(_sig, _frm):  # noqa: ANN001
     raise _Timeout()
 
 
-def process_with_limit(path: str, sha256: str, seconds: int = FILE_TIMEOUT) -> FileResult:
+_KNOWN: frozenset[str] = frozenset()
+
+
+def _init_worker(known: frozenset[str]) -> None:
+    """Each worker gets the warehouse's hashes once, to skip unchanged files without parsing."""
+    global _KNOWN
+    _KNOWN = known
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the main process
+
+
+def process_with_limit(path: str, seconds: int = FILE_TIMEOUT, known: frozenset[str] | None = None) -> FileResult:
     """process_file with a wall-clock limit, so one hostile file cannot hang a backfill."""
     use_alarm = hasattr(signal, "SIGALRM")
     if use_alarm:
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return process_file(path, sha256)
+        return process_file(path, _KNOWN if known is None else known)
     except _Timeout:
-        return FileResult(path, sha256, error=f"took longer than {seconds} s: stopped (file too complex or hostile)",
+        return FileResult(path, None, error=f"took longer than {seconds} s: stopped (file too complex or hostile)",
                           error_code="timeout", seconds=float(seconds))
     finally:
         if use_alarm:
@@ -79,16 +90,17 @@ def ingest(
     from chiso.load.warehouse import Warehouse
 
     wh = Warehouse(db)
-    files = collect(paths)
+    files = [str(f) for f in collect(paths)]
     missing = [p for p in paths if not p.exists()]
     run_id = wh.start_run(" ".join(str(p) for p in paths))
     counts: Counter[str] = Counter(files=len(files) + len(missing))
     failures: list[tuple[str, str]] = []
+    started = time.perf_counter()
 
     def report(path: str, status: str, detail: str) -> None:
         if quiet and status != "failed":
             return
-        style = {"loaded": "green", "skipped_unchanged": "dim", "failed": "red", "no_figures": "yellow"}[status]
+        style = {"loaded": "green", "skipped_unchanged": "dim", "failed": "red"}[status]
         console.print(f"[{style}]{status:18s}[/] {path}  {detail}")
 
     for p in missing:
@@ -97,35 +109,17 @@ def ingest(
         wh.record_outcome(run_id, str(p), None, "failed", "no such file or folder", "missing")
         report(str(p), "failed", "no such file or folder")
 
-    known = wh.known_hashes()
-    todo: list[tuple[str, str]] = []
-    for f in files:
-        try:
-            digest = sha256_of(f)
-        except OSError as e:
-            counts["failed"] += 1
-            failures.append((str(f), e.strerror or str(e)))
-            wh.record_outcome(run_id, str(f), None, "failed", f"cannot read file: {e.strerror}", "unreadable")
-            report(str(f), "failed", f"cannot read file: {e.strerror}")
-            continue
-        if digest in known:
-            counts["skipped_unchanged"] += 1
-            wh.record_outcome(run_id, str(f), digest, "skipped_unchanged")
-            report(str(f), "skipped_unchanged", "same sha256 already loaded")
-            continue
-        known.add(digest)  # a second copy in the same batch is the same document
-        todo.append((str(f), digest))
-
+    known = frozenset(wh.known_hashes())
     n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-    n_obs = 0
-    progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"),
-                        TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
-                        disable=quiet or not console.is_terminal)
-    pages = 0
+    totals: Counter[str] = Counter()
 
     def handle(res: FileResult) -> None:
-        nonlocal n_obs, pages
-        pages += res.pages or 0
+        totals["pages"] += res.pages or 0
+        if res.unchanged:
+            counts["skipped_unchanged"] += 1
+            wh.record_outcome(run_id, res.path, res.sha256, "skipped_unchanged", seconds=res.seconds)
+            report(res.path, "skipped_unchanged", "same sha256 already loaded")
+            return
         if not res.ok:
             counts["failed"] += 1
             failures.append((res.path, res.error or "unknown"))
@@ -145,7 +139,7 @@ def ingest(
             wh.record_outcome(run_id, res.path, res.sha256, "skipped_unchanged", "loaded meanwhile by another run")
             report(res.path, "skipped_unchanged", "loaded meanwhile by another run")
             return
-        n_obs += n
+        totals["observations"] += n
         counts["loaded"] += 1
         wh.record_outcome(run_id, res.path, res.sha256, "loaded", "; ".join(res.warnings) or None,
                           n_obs=n, seconds=res.seconds)
@@ -155,30 +149,50 @@ def ingest(
             detail += "  — " + "; ".join(res.warnings)
         report(res.path, "loaded", detail)
 
+    progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"),
+                        TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
+                        disable=quiet or not console.is_terminal)
+
+    def stats() -> str:
+        rate = totals["pages"] / max(time.perf_counter() - started, 1e-9)
+        return (f"{totals['pages']} pages, {totals['observations']} obs, {counts['failed']} failed, "
+                f"{rate:.1f} pages/s")
+
+    interrupted = False
     with progress:
-        task = progress.add_task("ingest", total=len(todo), stats="")
-        if n_jobs <= 1 or len(todo) <= 1:
-            for path, digest in todo:
-                handle(process_with_limit(path, digest, timeout))
-                progress.update(task, advance=1, stats=f"{pages} pages, {n_obs} obs, {counts['failed']} failed")
-        else:
-            with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-                futures = {pool.submit(process_with_limit, p, d, timeout): p for p, d in todo}
-                for fut in as_completed(futures):
+        task = progress.add_task("ingest", total=len(files), stats="")
+        try:
+            if n_jobs <= 1 or len(files) <= 1:
+                for path in files:
+                    handle(process_with_limit(path, timeout, known))
+                    progress.update(task, advance=1, stats=stats())
+            else:
+                with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(known,)) as pool:
+                    futures = {pool.submit(process_with_limit, p, timeout): p for p in files}
                     try:
-                        res = fut.result()
-                    except Exception as e:  # a worker died (e.g. killed for memory)
-                        res = FileResult(futures[fut], None, error=f"worker crashed ({type(e).__name__})",
-                                         error_code="crash")
-                    handle(res)
-                    progress.update(task, advance=1, stats=f"{pages} pages, {n_obs} obs, {counts['failed']} failed")
+                        for fut in as_completed(futures):
+                            try:
+                                res = fut.result()
+                            except Exception as e:  # a worker died (e.g. killed for memory)
+                                res = FileResult(futures[fut], None, error=f"worker crashed ({type(e).__name__})",
+                                                 error_code="crash")
+                            handle(res)
+                            progress.update(task, advance=1, stats=stats())
+                    except KeyboardInterrupt:
+                        for fut in futures:
+                            fut.cancel()
+                        raise
+        except KeyboardInterrupt:
+            interrupted = True
     wh.finish_run(run_id, counts)
+    elapsed = time.perf_counter() - started
     console.print(
-        f"[bold]{counts['files']} files[/]: {counts['loaded']} loaded ({n_obs} observations), "
-        f"{counts['skipped_unchanged']} unchanged, {counts['failed']} failed")
+        f"[bold]{counts['files']} files[/]: {counts['loaded']} loaded ({totals['observations']} observations), "
+        f"{counts['skipped_unchanged']} unchanged, {counts['failed']} failed"
+        f"{'; interrupted — run again to resume' if interrupted else ''}  [{totals['pages']} pages in {elapsed:.1f} s]")
     for path, why in failures:
         console.print(f"  [red]failed[/] {path}: {why}")
-    raise typer.Exit(1 if counts["failed"] else 0)
+    raise typer.Exit(130 if interrupted else (1 if counts["failed"] else 0))
 
 
 @app.command("export")

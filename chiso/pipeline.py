@@ -36,25 +36,38 @@ class FileResult:
     error_code: str | None = None
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    unchanged: bool = False  # same bytes already in the warehouse: not parsed
+    stats: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.error is None and self.interpretation is not None
 
+    @property
+    def table_pages(self) -> int:
+        return self.stats.get("table_pages", 0)
 
-def process_file(path: str | Path, sha256: str | None = None) -> FileResult:
-    """Read and interpret one file; never raises for a bad file (the reason is in the result)."""
+
+def process_file(path: str | Path, known: set[str] | frozenset[str] = frozenset()) -> FileResult:
+    """Read and interpret one file; never raises for a bad file (the reason is in the result).
+
+    The file is read once: its bytes give the sha256 (a file already in the warehouse stops
+    here, unparsed) and are then handed to the parser.
+    """
     from chiso.extract.reader import read_document
     from chiso.interpret.document import interpret
 
     t0 = time.perf_counter()
     path = str(path)
     try:
-        digest = sha256 or sha256_of(path)
+        data = Path(path).read_bytes()
     except OSError as e:
         return FileResult(path, None, error=f"cannot read file: {e.strerror}", error_code="unreadable")
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in known:
+        return FileResult(path, digest, unchanged=True, seconds=time.perf_counter() - t0)
     try:
-        doc = read_document(path, digest)
+        doc = read_document(path, digest, data)
         result = interpret(doc)
         if not result.observations:
             named = ", ".join(result.meta.indices) or "no index named"
@@ -63,7 +76,7 @@ def process_file(path: str | Path, sha256: str | None = None) -> FileResult:
                                     f"({named}; {len(doc.tables)} tables, {len(doc.texts)} text blocks)",
                               error_code="no_index_content")
         return FileResult(path, digest, doc.format, doc.pages, interpretation=result,
-                          seconds=time.perf_counter() - t0, warnings=doc.warnings)
+                          seconds=time.perf_counter() - t0, warnings=doc.warnings, stats=doc.stats)
     except ExtractionError as e:
         return FileResult(path, digest, error=e.reason, error_code=e.code, seconds=time.perf_counter() - t0)
     except MemoryError:

@@ -223,9 +223,9 @@ def test_legacy_doc_is_converted_or_refused_with_a_reason(tmp_path):
 def test_per_file_time_limit(tmp_path, monkeypatch):
     import chiso.cli as cli
 
-    def slow(path, sha):  # noqa: ANN001, ANN202
+    def slow(path, known):  # noqa: ANN001, ANN202
         time.sleep(5)
 
     monkeypatch.setattr(cli, "process_file", slow)
-    res = cli.process_with_limit(str(FIXTURES / GOOD[0]), "x", seconds=1)
+    res = cli.process_with_limit(str(FIXTURES / GOOD[0]), seconds=1)
     assert res.error_code == "timeout" and "1 s" in res.error

@@ -7,27 +7,22 @@ give must tell the user what to do next.
 
 from __future__ import annotations
 
+import io
 import zipfile
-from pathlib import Path
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def sniff(path: str | Path) -> tuple[str | None, str | None]:
-    """Return (format, None) for pdf/docx/doc, or (None, reason)."""
-    p = Path(path)
-    try:
-        with p.open("rb") as f:
-            head = f.read(2048)
-    except OSError as e:
-        return None, f"cannot open file ({e.strerror})"
+def sniff(data: bytes) -> tuple[str | None, str | None]:
+    """Return (format, None) for pdf/docx/doc, or (None, reason), from the file's bytes."""
+    head = data[:2048]
     if not head:
         return None, "empty file (0 bytes)"
     if b"%PDF-" in head[:1024]:
         return "pdf", None
     if head.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(p) as z:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
         except zipfile.BadZipFile:
             return None, "damaged ZIP container (truncated or corrupt download?)"

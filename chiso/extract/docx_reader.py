@@ -8,6 +8,7 @@ Footnotes (not exposed by python-docx) carry figures too, e.g. ranks of criteria
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -105,9 +106,9 @@ def _footnotes(document: docx.document.Document) -> dict[str, str]:
     return out
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(data: bytes) -> None:
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = z.namelist()
             if "word/document.xml" not in names:
                 raise ExtractionError("a ZIP file but not a Word document (no word/document.xml)", "not_supported")
@@ -120,11 +121,12 @@ def _check_zip(path: Path) -> None:
         raise ExtractionError(f"damaged DOCX (not a valid ZIP: {e})", "damaged") from e
 
 
-def read_docx(path: str | Path, sha256: str) -> ExtractedDocument:
+def read_docx(path: str | Path, sha256: str, data: bytes | None = None) -> ExtractedDocument:
     path = Path(path)
-    _check_zip(path)
+    data = data if data is not None else path.read_bytes()
+    _check_zip(data)
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except etree.XMLSyntaxError as e:
         raise ExtractionError(f"damaged DOCX (XML error: {e})", "damaged") from e
     except Exception as e:  # python-docx raises many kinds on broken packages

@@ -71,6 +71,7 @@ class ExtractedDocument:
     pages: int | None = None
     title: str | None = None  # file metadata title, when present
     warnings: list[str] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
 
     @property
     def tables(self) -> list[Table]:

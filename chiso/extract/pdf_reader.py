@@ -10,6 +10,8 @@ Decisions that matter for numbers:
 
 from __future__ import annotations
 
+import ctypes
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
@@ -24,6 +27,7 @@ from chiso.extract.model import BBox, Cell, ExtractedDocument, ExtractionError, 
 from chiso.normalize.text import nfc
 
 MAX_PAGES = 1500
+MIN_PATHS_FOR_TABLE = 6
 
 
 @dataclass
@@ -36,18 +40,65 @@ class _Line:
     size: float
 
 
-def _body_size(page) -> float:
-    sizes = Counter(round(c["size"] * 2) / 2 for c in page.chars if c["text"].strip())
+def _pdfium_words(page: pdfium.PdfPage, height: float) -> list[dict]:
+    """Words with position and font size, from pdfium (about 100× faster than pdfminer).
+
+    A new word starts at a space, a line break, a gap or a change of font size, so that a
+    superscript footnote marker glued to a number stays a separate (small) word.
+    """
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        words: list[dict] = []
+        cur: list[tuple[str, float, float, float, float, float]] = []
+        rect = pdfium_c.FS_RECTF()  # loose boxes: font ascent/descent, the same for every glyph of a line
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+
+        def flush() -> None:
+            if cur:
+                words.append({"text": "".join(ch for ch, *_ in cur), "x0": min(c[1] for c in cur),
+                              "x1": max(c[2] for c in cur), "top": height - max(c[4] for c in cur),
+                              "bottom": height - min(c[3] for c in cur), "size": cur[0][5],
+                              "baseline": height - cur[0][6]})
+                cur.clear()
+
+        for i in range(n):
+            code = pdfium_c.FPDFText_GetUnicode(tp.raw, i)
+            if code in (32, 9, 10, 13, 0xA0, 0xFFFE, 0xFFFF, 0) or pdfium_c.FPDFText_IsGenerated(tp.raw, i) == 1:
+                flush()
+                continue
+            pdfium_c.FPDFText_GetLooseCharBox(tp.raw, i, ctypes.byref(rect))
+            left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
+            size = round(pdfium_c.FPDFText_GetFontSize(tp.raw, i), 1)
+            if size <= 1.0:
+                size = round(top - bottom, 1)
+            if cur:
+                prev = cur[-1]
+                if abs(size - prev[5]) > 0.6 or left - prev[2] > 0.25 * size or \
+                        abs(bottom - prev[3]) > 0.6 * size and left < prev[1]:
+                    flush()
+            pdfium_c.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
+            cur.append((chr(code), left, right, bottom, top, size, oy.value))
+        flush()
+        return words
+    finally:
+        tp.close()
+
+
+def _body_size(words: list[dict]) -> float:
+    sizes: Counter[float] = Counter()
+    for w in words:
+        sizes[round(w["size"] * 2) / 2] += len(w["text"])
     return sizes.most_common(1)[0][0] if sizes else 12.0
 
 
-def _lines(page, body: float) -> list[_Line]:
-    words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=True)
+def _lines(words: list[dict]) -> list[_Line]:
     rows: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+    for w in sorted(words, key=lambda w: (round(w["baseline"]), w["x0"])):
         for row in rows:
             ref = row[0]
-            if abs(w["bottom"] - ref["bottom"]) <= 3.5 or abs(w["top"] - ref["top"]) <= 2.5:
+            # same baseline; a raised superscript marker (smaller) still belongs to its line
+            if abs(w["baseline"] - ref["baseline"]) <= 0.45 * max(w["size"], ref["size"]):
                 row.append(w)
                 break
         else:
@@ -71,8 +122,7 @@ def _lines(page, body: float) -> list[_Line]:
             text += w["text"]
             prev = w
         lines.append(_Line(nfc(text), min(w["x0"] for w in kept), max(w["x1"] for w in kept),
-                           min(w["top"] for w in kept), max(w["bottom"] for w in kept),
-                           main))
+                           min(w["top"] for w in kept), max(w["bottom"] for w in kept), main))
     lines.sort(key=lambda ln: ln.top)
     return lines
 
@@ -207,78 +257,102 @@ def _continues(prev: Table, cont: Table, cont_is_first: bool) -> bool:
     return False
 
 
-def _precheck(path: Path) -> None:
-    """pdfium opens a PDF in milliseconds: refuse encrypted, broken and huge files before pdfminer."""
+def _open(data: bytes) -> pdfium.PdfDocument:
+    """pdfium opens a PDF in milliseconds: refuse encrypted, broken and huge files before anything else."""
     try:
-        doc = pdfium.PdfDocument(str(path))
+        doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
-        msg = str(e).lower()
-        if "password" in msg:
+        if "password" in str(e).lower():
             raise ExtractionError("encrypted PDF (password protected): cannot read without the password",
                                   "encrypted") from e
         raise ExtractionError(f"damaged PDF ({e})", "damaged") from e
-    try:
-        n = len(doc)
-        if n > MAX_PAGES:
-            raise ExtractionError(f"{n} pages (limit {MAX_PAGES}): not a provincial report", "too_large")
-        if n == 0:
-            raise ExtractionError("damaged PDF (no pages)", "damaged")
-    finally:
+    n = len(doc)
+    if n > MAX_PAGES:
         doc.close()
+        raise ExtractionError(f"{n} pages (limit {MAX_PAGES}): not a provincial report", "too_large")
+    if n == 0:
+        doc.close()
+        raise ExtractionError("damaged PDF (no pages)", "damaged")
+    return doc
 
 
-def read_pdf(path: str | Path, sha256: str, pages: list[int] | None = None) -> ExtractedDocument:
-    """Read a PDF. `pages` (1-based) limits table detection to pages known to hold figures."""
+def _ruled(page: pdfium.PdfPage) -> bool:
+    """A page with drawn lines may hold a ruled table: only those go to pdfplumber's table finder."""
+    for n, _ in enumerate(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2), start=1):
+        if n >= MIN_PATHS_FOR_TABLE:
+            return True
+    return False
+
+
+class _Plumber:
+    """pdfplumber over the same bytes, opened only if some page needs table detection."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.pdf: pdfplumber.PDF | None = None
+
+    def page(self, number: int):  # noqa: ANN201
+        if self.pdf is None:
+            try:
+                self.pdf = pdfplumber.open(io.BytesIO(self.data))
+            except (PDFPasswordIncorrect, PDFEncryptionError) as e:
+                raise ExtractionError("encrypted PDF (password protected)", "encrypted") from e
+            except (PDFSyntaxError, Exception) as e:  # pdfminer raises many kinds on broken files
+                raise ExtractionError(f"damaged PDF ({type(e).__name__}: {e})", "damaged") from e
+        return self.pdf.pages[number - 1]
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def read_pdf(path: str | Path, sha256: str, data: bytes | None = None) -> ExtractedDocument:
+    """Read a PDF: pdfium text on every page, pdfplumber tables only on pages with ruled lines."""
     path = Path(path)
-    _precheck(path)
+    data = data if data is not None else path.read_bytes()
+    doc = _open(data)
+    plumber = _Plumber(data)
     try:
-        pdf = pdfplumber.open(str(path))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-        raise ExtractionError("encrypted PDF (password protected): cannot read without the password",
-                              "encrypted") from e
-    except PDFSyntaxError as e:
-        raise ExtractionError(f"damaged PDF ({e})", "damaged") from e
-    except Exception as e:  # pdfminer raises a variety of errors on broken files
-        if "password" in str(e).lower() or "encrypt" in str(e).lower():
-            raise ExtractionError("encrypted PDF (password protected)", "encrypted") from e
-        raise ExtractionError(f"damaged PDF ({type(e).__name__}: {e})", "damaged") from e
-    with pdf:
-        try:
-            n_pages = len(pdf.pages)
-        except Exception as e:
-            raise ExtractionError(f"damaged PDF ({type(e).__name__}: {e})", "damaged") from e
-        if n_pages > MAX_PAGES:
-            raise ExtractionError(f"{n_pages} pages (limit {MAX_PAGES}): not a provincial report", "too_large")
+        n_pages = len(doc)
         blocks: list[TextBlock | Table] = []
         footnotes: list[TextBlock] = []
         n_table = 0
         total_chars = 0
-        wanted = set(pages) if pages is not None else None
-        for page_no, page in enumerate(pdf.pages, start=1):
-            total_chars += len(page.chars)
-            if not page.chars:
+        table_pages = 0
+        for page_no in range(1, n_pages + 1):
+            page = doc[page_no - 1]
+            try:
+                width, height = page.get_size()
+                words = _pdfium_words(page, height)
+                ruled = bool(words) and _ruled(page)
+            finally:
+                page.close()
+            total_chars += sum(len(w["text"]) for w in words)
+            if not words:
                 continue
-            found = page.find_tables() if (wanted is None or page_no in wanted) else []
-            tables = [t for t in found if len(t.rows) >= 2]
-            rest = page
-            for t in tables:
-                x0, top, x1, bottom = t.bbox
-                rest = rest.outside_bbox((x0 - 1, top - 1, x1 + 1, bottom + 1))
-            body = _body_size(rest)
-            lines = _lines(rest, body)
+            tables = []
+            if ruled:
+                table_pages += 1
+                tables = [t for t in plumber.page(page_no).find_tables() if len(t.rows) >= 2]
+            boxes = [t.bbox for t in tables]
+            words = [w for w in words if not any(b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and
+                                                 b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1
+                                                 for b in boxes)]
+            body = _body_size(words)
+            lines = _lines(words)
             # page numbers / running headers: a lone number at the top or bottom margin
             lines = [ln for ln in lines if not (re.fullmatch(r"[-–\s]*\d{1,4}[-–\s]*", ln.text)
-                                                 and (ln.top < 70 or ln.bottom > page.height - 50))]
+                                                 and (ln.top < 70 or ln.bottom > height - 50))]
             body_lines = [ln for ln in lines if ln.size >= 0.8 * body]
             small = [ln for ln in lines if ln.size < 0.8 * body]
             lowest_body = max((ln.bottom for ln in body_lines), default=0)
-            lowest_body = max([lowest_body] + [t.bbox[3] for t in tables])
+            lowest_body = max([lowest_body] + [b[3] for b in boxes])
             foot = [ln for ln in small if ln.top >= lowest_body - 2]
             inline_small = [ln for ln in small if ln.top < lowest_body - 2]
             body_lines = sorted(body_lines + inline_small, key=lambda ln: ln.top)
 
             left = min((ln.x0 for ln in body_lines), default=0)
-            right = max((ln.x1 for ln in body_lines), default=page.width)
+            right = max((ln.x1 for ln in body_lines), default=width)
             items: list[tuple[float, TextBlock | Table]] = []
             for para in _paragraphs(body_lines, left, right):
                 text = _join(para)
@@ -299,31 +373,14 @@ def read_pdf(path: str | Path, sha256: str, pages: list[int] | None = None) -> E
                         and _continues_paragraph(blocks[-1].text, item.text):
                     blocks[-1].text = blocks[-1].text + " " + item.text  # a sentence cut by the page break
                     continue
-                if isinstance(item, Table):
-                    item.number = n_table if item.number > n_table else item.number
                 blocks.append(item)
-            # footnotes: a marker line ("1") or a line starting with the marker opens a note
-            current: list[_Line] = []
-            notes: list[list[_Line]] = []
-            for ln in sorted(foot, key=lambda ln: ln.top):
-                marker = re.match(r"(\d{1,2})(?:\s+|$)", ln.text.strip())
-                if marker:
-                    if current:
-                        notes.append(current)
-                    current = []
-                    ln = _Line(ln.text.strip()[marker.end():], ln.x0, ln.x1, ln.top, ln.bottom, ln.size)
-                    if not ln.text:
-                        continue
-                current.append(ln)
-            if current:
-                notes.append(current)
-            for note in notes:
-                footnotes.append(TextBlock(text=_join(note), number=0, page=page_no, kind="footnote",
-                                           bbox=(min(p.x0 for p in note), note[0].top,
-                                                 max(p.x1 for p in note), note[-1].bottom)))
+            footnotes.extend(_footnotes(foot, page_no))
         if total_chars == 0:
             raise ExtractionError("no text layer (scanned PDF): needs OCR before it can be read", "no_text")
-        title = (pdf.metadata or {}).get("Title")
+        title = doc.get_metadata_value("Title") or None
+    finally:
+        plumber.close()
+        doc.close()
     # renumber tables and text blocks in order
     t_no = b_no = 0
     for b in blocks:
@@ -335,4 +392,26 @@ def read_pdf(path: str | Path, sha256: str, pages: list[int] | None = None) -> E
             b_no += 1
             b.number = b_no
     return ExtractedDocument(path=str(path), sha256=sha256, format="pdf", blocks=blocks + footnotes,
-                             pages=n_pages, title=nfc(title) if isinstance(title, str) else None)
+                             pages=n_pages, title=nfc(title) if isinstance(title, str) else None,
+                             stats={"pages": n_pages, "table_pages": table_pages})
+
+
+def _footnotes(foot: list[_Line], page_no: int) -> list[TextBlock]:
+    """A marker line ("1") or a line starting with the marker opens a note."""
+    current: list[_Line] = []
+    notes: list[list[_Line]] = []
+    for ln in sorted(foot, key=lambda ln: ln.top):
+        marker = re.match(r"(\d{1,2})(?:\s+|$)", ln.text.strip())
+        if marker:
+            if current:
+                notes.append(current)
+            current = []
+            ln = _Line(ln.text.strip()[marker.end():], ln.x0, ln.x1, ln.top, ln.bottom, ln.size)
+            if not ln.text:
+                continue
+        current.append(ln)
+    if current:
+        notes.append(current)
+    return [TextBlock(text=_join(note), number=0, page=page_no, kind="footnote",
+                      bbox=(min(p.x0 for p in note), note[0].top, max(p.x1 for p in note), note[-1].bottom))
+            for note in notes]

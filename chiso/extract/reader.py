@@ -13,14 +13,16 @@ from chiso.extract.model import ExtractedDocument, ExtractionError
 from chiso.extract.pdf_reader import read_pdf
 
 
-def read_document(path: str | Path, sha256: str) -> ExtractedDocument:
-    kind, reason = sniff(path)
+def read_document(path: str | Path, sha256: str, data: bytes | None = None) -> ExtractedDocument:
+    """Read a file whose bytes were already loaded once (hashing and parsing share them)."""
+    data = data if data is not None else Path(path).read_bytes()
+    kind, reason = sniff(data)
     if kind is None:
         raise ExtractionError(reason or "not a PDF or DOCX", "not_supported")
     if kind == "pdf":
-        return read_pdf(path, sha256)
+        return read_pdf(path, sha256, data)
     if kind == "docx":
-        return read_docx(path, sha256)
+        return read_docx(path, sha256, data)
     return _read_legacy_doc(Path(path), sha256)
 
 

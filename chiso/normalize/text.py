@@ -72,8 +72,13 @@ def clean_label(label: str) -> str:
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
+_OLD_STYLE = re.compile(r"[oO][\u0300\u0301\u0303\u0309\u0323]?[aAeE]|[uU][\u0300\u0301\u0303\u0309\u0323]?[yY]")
+
+
 def normalize_tone_marks(text: str) -> str:
     d = unicodedata.normalize("NFD", text)
+    if not _OLD_STYLE.search(d):
+        return text
     out = []
     i = 0
     n = len(d)
@@ -127,6 +132,7 @@ def _base_key(text: str) -> str:
     return t
 
 
+@lru_cache(maxsize=200_000)
 def match_key(text: str, expand: bool = True) -> str:
     """A comparison key: same key ⇔ same words up to form (see module docstring)."""
     t = _base_key(text)
