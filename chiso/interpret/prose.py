@@ -47,6 +47,9 @@ _SERIES = re.compile(r"(?:năm\s+)?(20\d\d)\s*[–—-]\s*(" + NUM + r")\s*(%|đ
 _ENTITY_LIST = re.compile(
     r"(?:cao\s+nhất|thấp\s+nhất|đứng\s+đầu|cuối\s+bảng|dẫn\s+đầu)\s+(?:là|thuộc\s+về)\s+(?P<ent>(?:Sở|Ban|Văn\s+phòng|Thanh\s+tra|UBND|Ủy\s+ban|Bộ\s+phận|"
     r"huyện|thị\s+xã|thành\s+phố|quận|xã|phường|Huyện|Thị\s+xã|Thành\s+phố|Quận)[^()]{2,80}?)\s*\(\s*(?P<v>" + NUM + r")\s*(?P<u>%|điểm)?\s*\)")
+_SATISFACTION_WITH = re.compile(
+    r"^(?:mức\s+độ|chỉ\s+số|tỷ\s+lệ)\s+hài\s+lòng(?:\s+của\s+người\s+dân(?:,\s+tổ\s+chức)?)?\s+(?:đối\s+với|về)\s+\S+\s+\S+",
+    re.I)
 _SKIP_PARA = re.compile(r"^\s*[-+•]\s*(?:về\s+)?(?:tiêu\s+chí|chỉ\s+tiêu)?\s*[“\"]", re.I)
 _SKIP_PARA2 = re.compile(r"^\s*[-+•]\s*về\s+tiêu\s+chí", re.I)
 _INDEX_NAMES = {
@@ -123,6 +126,8 @@ def _label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
             return name, False
     if _is_total(subject, ctx.index):
         return clean_label(re.sub(r"^(?:trên\s+cơ\s+sở|theo\s+đó|căn\s+cứ)\s+", "", subject, flags=re.I)), True
+    if _SATISFACTION_WITH.match(subject):
+        return clean_label(subject), False  # "Mức độ hài lòng đối với công chức … đạt 81,62%"
     stripped = re.sub(r"^(?:cụ\s+thể|theo\s+đó|trong\s+đó|đồng\s+thời|như\s+vậy)\s*,?\s*", "", subject, flags=re.I)
     stripped = re.sub(r"^(kết\s+quả(?:\s+đánh\s+giá)?)\s+(?:nội\s+dung|chỉ\s+số|trục)\s+này", r"\1", stripped, flags=re.I)
     if _GENERIC.match(stripped) or re.fullmatch(r"(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+", stripped, re.I):
