@@ -122,6 +122,9 @@ def interpret_table(t: Table, ctx: TableContext) -> list[RawObservation]:
     roles = [c.role for c in cols]
     years = [c for c in cols if c.role == "year"]
     labels = [c for c in cols if c.role == "label"]
+    year_rows = _year_row_column(t, cols, n_head)
+    if year_rows is not None:
+        return _year_rows(t, ctx, cols, n_head, year_rows)
     if len(years) >= 2 and len(labels) >= 2 and _alternating(cols):
         return _paired(t, ctx, cols, n_head)
     if "entity" in roles and any(r in roles for r in ("value", "year")):
@@ -131,6 +134,49 @@ def interpret_table(t: Table, ctx: TableContext) -> list[RawObservation]:
     if labels and any(r in roles for r in ("value", "self")):
         return _score_table(t, ctx, cols, n_head)
     return []
+
+
+_YEAR_CELL = re.compile(r"^(?:năm\s*)?(19[9]\d|20[0-4]\d)$", re.I)
+
+
+def _year_row_column(t: Table, cols: list[Column], n_head: int) -> Column | None:
+    """A column listing years down the rows ("Năm | Chỉ số CCHC (%) | Xếp hạng")."""
+    for col in cols[:2]:
+        cells = [clean_text(t.text(r, col.index)) for r in range(n_head, t.n_rows)]
+        cells = [c for c in cells if c]
+        if len(cells) >= 2 and all(_YEAR_CELL.match(c) for c in cells):
+            return col
+    return None
+
+
+def _year_rows(t: Table, ctx: TableContext, cols: list[Column], n_head: int, ycol: Column) -> list[RawObservation]:
+    """One row per year; each other column is a criterion named by its header."""
+    value_cols = [c for c in cols if c is not ycol and c.role not in ("stt", "rank", "change", "max", "self")]
+    rank_col = next((c for c in cols if c.role == "rank"), None)
+    out: list[RawObservation] = []
+    for r in range(n_head, t.n_rows):
+        m = _YEAR_CELL.match(clean_text(t.text(r, ycol.index)))
+        if not m:
+            continue
+        year = int(m.group(1))
+        for vc in value_cols:
+            rd = _value(t, r, vc.index, ctx)
+            if rd is None:
+                continue
+            label = clean_label(re.sub(r"\(\s*%\s*\)|\(điểm\)", "", t.text(n_head - 1, vc.index))) or vc.header
+            obs = RawObservation(index=ctx.index, year=year, entity=ctx.entity, label=label, value=rd.value,
+                                 unit=_unit(rd, vc.header, ctx), max=rd.max, decimals=rd.decimals,
+                                 source=_source(t, r, vc.index))
+            if _TOTAL_HEADER.search(label):
+                obs.group = "__total__"
+            if rank_col is not None and vc is value_cols[-1]:
+                _attach_rank(obs, t.text(r, rank_col.index))
+            out.append(obs)
+    return out
+
+
+_TOTAL_HEADER = re.compile(r"^(?:chỉ\s*số|điểm\s*số|tổng\s*điểm|kết\s*quả)(?:\s+(?:SIPAS|PAPI|PCI|PAR\s*INDEX|CCHC|"
+                           r"cải\s*cách\s*hành\s*chính|hài\s*lòng))?(?:\s+của\s+tỉnh)?$", re.I)
 
 
 def _alternating(cols: list[Column]) -> bool:

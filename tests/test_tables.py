@@ -1,0 +1,57 @@
+"""Table layouts: merged groups, tables cut by page breaks, years down the rows."""
+
+import docx
+from helpers import FIXTURES, exported, interpreted
+
+from chiso.extract.pdf_reader import read_pdf
+from chiso.pipeline import process_file
+
+
+def test_table_cut_by_a_page_break_is_one_table_with_its_group_label_joined():
+    doc = read_pdf(FIXTURES / "sonla-sipas-2023.pdf", "x")
+    spanning = [t for t in doc.tables if len(t.pages) > 1]
+    assert spanning, "the fixture has tables that continue on the next page"
+    first = spanning[0]
+    header = [first.text(0, c) for c in range(first.n_cols)]
+    assert sum("Năm" in h for h in header) == 2
+    # the repeated header row of the continuation is not read as data
+    assert sum(1 for r in range(first.n_rows) if first.text(r, first.n_cols - 2).startswith("Năm")) == 1
+    # the merged group cell covers the rows of both pages, with its text joined
+    group = first.cell(1, 0)
+    assert group.rowspan == first.n_rows - 1 and first.cell(first.n_rows - 1, 0) is group
+
+
+def test_merged_group_column_gives_the_group_to_every_row():
+    obs = exported(interpreted("sonla-sipas-2023.docx"))
+    rows = [o for o in obs if o.criterion and o.criterion.startswith("sipas.interest.")]
+    assert len(rows) == 18  # 9 policies × 2 years
+    assert len({o.group for o in rows}) == 1
+
+
+def test_years_down_the_rows(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("ỦY BAN NHÂN DÂN TỈNH YÊN BÁI")
+    d.add_paragraph("Số: 45/BC-UBND")
+    d.add_paragraph("BÁO CÁO Kết quả Chỉ số cải cách hành chính (PAR INDEX) năm 2023 của tỉnh Yên Bái")
+    d.add_paragraph("1. Kết quả Chỉ số CCHC của tỉnh qua các năm")
+    t = d.add_table(rows=5, cols=3)
+    rows = [("Năm", "Chỉ số CCHC (%)", "Xếp hạng"), ("2020", "85,12", "25/63"), ("2021", "86,40", "20/63"),
+            ("2022", "87,05", "18/63"), ("2023", "88,23", "12/63")]
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            t.cell(r, c).text = v
+    d.save(tmp_path / "yenbai.docx")
+    res = process_file(tmp_path / "yenbai.docx")
+    obs = res.interpretation.observations
+    assert [(o.year, o.value, o.rank, o.rank_of) for o in obs] == [
+        (2020, 85.12, 25, 63), (2021, 86.40, 20, 63), (2022, 87.05, 18, 63), (2023, 88.23, 12, 63)]
+    assert res.interpretation.meta.province == "Yên Bái" and res.interpretation.meta.indices == ["PAR_INDEX"]
+
+
+def test_two_rankings_side_by_side_are_linked_by_label():
+    obs = exported(interpreted("sonla-sipas-2023.pdf"))
+    expectations = [o for o in obs if o.criterion and o.criterion.startswith("sipas.expectations.")]
+    by_code = {}
+    for o in expectations:
+        by_code.setdefault(o.criterion, set()).add(o.year)
+    assert len(by_code) == 10 and all(years == {2022, 2023} for years in by_code.values())
