@@ -115,3 +115,16 @@ def test_review_cli_round_trip_through_csv(tmp_path):
     assert run.returncode == 0, run.stderr
     assert open_items(wh) == []
     assert f"{len(rows)} decisions applied" in run.stdout
+
+
+def test_entities_are_classified_and_agencies_know_their_2025_successor():
+    from chiso.db.reference import read_csv
+    from chiso.normalize.entities import classify
+
+    assert classify("Sơn La", "Sơn La").kind == "province"
+    assert classify("Cả nước", "Sơn La").kind == "national"
+    assert classify("UBND huyện Gio Linh", "Quảng Trị").kind == "district"
+    kh = classify("Sở Kế hoạch và Đầu tư", "Quảng Trị")
+    assert kh.kind == "agency"
+    row = next(r for r in read_csv("places/agencies.csv") if r["code"] == kh.canonical)
+    assert row["successor"] == "so_tai_chinh" and row["valid_to"].startswith("2025")

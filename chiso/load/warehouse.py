@@ -25,6 +25,7 @@ from chiso.interpret.model import Flag as RawFlag
 from chiso.interpret.model import RawObservation
 from chiso.load import schema
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
+from chiso.normalize.entities import classify
 from chiso.normalize.matching import alias_key, assign_criteria, catalogue
 from chiso.pipeline import FileResult
 
@@ -79,6 +80,7 @@ class Warehouse:
             SQLModel.metadata.create_all(conn)
             conn.execute(text("DROP VIEW IF EXISTS best_observation"))
             conn.execute(text(BEST_VIEW))
+            _sync_catalogue(conn)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -180,6 +182,11 @@ class Warehouse:
                 old.status, old.superseded_by = "superseded", doc.id
                 s.add(old)
             conflicts = self._cross_source(s, doc, interp.observations)
+            for name in sorted({o.entity for o in interp.observations}):
+                info = classify(name, meta.province)
+                if s.exec(select(schema.Entity.id).where(schema.Entity.name == name,
+                                                         schema.Entity.province == meta.province)).first() is None:
+                    s.add(schema.Entity(name=name, kind=info.kind, province=meta.province, canonical=info.canonical))
             rows = []
             for obs in interp.observations:
                 row = _observation_row(doc.id, meta.province, obs)  # type: ignore[arg-type]
@@ -216,6 +223,18 @@ class Warehouse:
                                   page=src.page if src else None,
                                   context=json.dumps(src.as_dict(), ensure_ascii=False) if src else ""))
             return len(rows)
+
+
+def _sync_catalogue(conn) -> None:  # noqa: ANN001
+    """Copy db/catalogue into the `criterion` table so SQL users can join codes to names."""
+    cat = catalogue()
+    have = conn.execute(text("SELECT count(*) FROM criterion")).scalar()
+    if have == len(cat.nodes):
+        return
+    conn.execute(text("DELETE FROM criterion"))
+    conn.execute(schema.Criterion.__table__.insert(), [
+        {"index": n.index, "period": n.period, "code": n.code, "parent": n.parent, "level": n.level, "name": n.name}
+        for n in cat.nodes.values()])
 
 
 def _delete(model, document_id: int):  # noqa: ANN001, ANN202
