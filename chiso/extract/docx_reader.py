@@ -170,6 +170,21 @@ def read_docx(path: str | Path, sha256: str, data: bytes | None = None) -> Extra
                     walk(content)
 
     walk(document.element.body)
+    # page headers (a "DỰ THẢO" stamp often lives there), once each
+    headers: list[str] = []
+    for section in document.sections:
+        for part in (section.header, section.first_page_header):
+            try:
+                if part.is_linked_to_previous and headers:
+                    continue
+                text = "\n".join(_text_of(p._p) for p in part.paragraphs).strip()
+            except Exception:  # a broken header part must not lose the document
+                continue
+            if text and text not in headers and not text.isdigit():
+                headers.append(text)
+    for text in headers:
+        n_text += 1
+        blocks.insert(0, TextBlock(text=text, number=n_text, page=1, kind="header"))
     # Footnotes after the body, in reference order, as their own blocks.
     order = [i for i in seen_refs if i in footnotes] + [i for i in footnotes if i not in seen_refs]
     for fid in dict.fromkeys(order):

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from chiso.extract.detect import sniff
 from chiso.extract.docx_reader import read_docx
-from chiso.extract.model import ExtractedDocument, ExtractionError
+from chiso.extract.model import ExtractedDocument, ExtractionError, Table
 from chiso.extract.pdf_reader import read_pdf
+from chiso.normalize.text import decode_legacy, legacy_encoding
 
 
 def read_document(path: str | Path, sha256: str, data: bytes | None = None) -> ExtractedDocument:
@@ -20,10 +21,33 @@ def read_document(path: str | Path, sha256: str, data: bytes | None = None) -> E
     if kind is None:
         raise ExtractionError(reason or "not a PDF or DOCX", "not_supported")
     if kind == "pdf":
-        return read_pdf(path, sha256, data)
-    if kind == "docx":
-        return read_docx(path, sha256, data)
-    return _read_legacy_doc(Path(path), sha256)
+        doc = read_pdf(path, sha256, data)
+    elif kind == "docx":
+        doc = read_docx(path, sha256, data)
+    else:
+        doc = _read_legacy_doc(Path(path), sha256)
+    return repair_legacy_fonts(doc)
+
+
+def repair_legacy_fonts(doc: ExtractedDocument) -> ExtractedDocument:
+    """Old files typed with TCVN3 (.VnTime) or VNI fonts: decided once per document, then every
+    text and cell is converted, so that short cells ("Naêm 2024") are converted too."""
+    sample = " ".join(b.text for b in doc.texts[:300])
+    encoding = legacy_encoding(sample)
+    if encoding is None:
+        return doc
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            seen: set[int] = set()
+            for row in block.grid:
+                for cell in row:
+                    if cell is not None and id(cell) not in seen:
+                        seen.add(id(cell))
+                        cell.text = decode_legacy(cell.text, encoding)
+        else:
+            block.text = decode_legacy(block.text, encoding)
+    doc.warnings.append(f"legacy {encoding.upper()} font text converted to Unicode")
+    return doc
 
 
 def _read_legacy_doc(path: Path, sha256: str) -> ExtractedDocument:

@@ -44,6 +44,8 @@ def interpret(doc: ExtractedDocument) -> Interpretation:
     title_label = _title_label(meta.title, primary)
     for block in doc.blocks:
         if isinstance(block, TextBlock):
+            if block.kind == "header":
+                continue
             if block.kind == "paragraph" and is_heading(block):
                 heading = block.text
                 named = detect_indices(block.text)

@@ -145,7 +145,9 @@ def read_meta(doc: ExtractedDocument) -> DocumentMeta:
     if vv:
         title = clean_text(vv.group(1).split("\n\n")[0]) + " " + title
     meta.title = clean_text(_KIND_WORD.sub("", title))
-    meta.draft = bool(re.search(r"DỰ\s*THẢO", header + "\n" + "\n".join(title_lines[:2])))
+    page_headers = "\n".join(b.text for b in doc.blocks if isinstance(b, TextBlock) and b.kind == "header")
+    stamps = "\n".join(b.text for b in doc.texts[:15] if b.text.strip().upper() in ("DỰ THẢO", "(DỰ THẢO)"))
+    meta.draft = bool(re.search(r"DỰ\s*THẢO", "\n".join([header, *title_lines[:2], page_headers, stamps])))
     # --- indices and the year reported on
     idx = detect_indices(meta.title)
     meta.primary_index = idx[0] if idx else None
