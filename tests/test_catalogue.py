@@ -128,3 +128,10 @@ def test_entities_are_classified_and_agencies_know_their_2025_successor():
     assert kh.kind == "agency"
     row = next(r for r in read_csv("places/agencies.csv") if r["code"] == kh.canonical)
     assert row["successor"] == "so_tai_chinh" and row["valid_to"].startswith("2025")
+
+
+def test_areas_named_by_their_number_in_the_methodology():
+    assert match_label("PAR_INDEX", 2022, "Lĩnh vực 2", None).code == "par.reform_institutions"
+    assert match_label("PAR_INDEX", 2022, "Lĩnh vực II", None).code == "par.reform_institutions"
+    assert match_label("PAR_INDEX", 2014, "Lĩnh vực 8", None).code == "par.one_stop"
+    assert match_label("PAPI", 2024, "Trục nội dung 7", None).code == "papi.environment"

@@ -376,6 +376,8 @@ def _entity_table(t: Table, ctx: TableContext, cols: list[Column], n_head: int) 
                                  label=label, value=rd.value, unit=_unit(rd, vc.header, ctx), max=rd.max,
                                  decimals=rd.decimals, source=_source(t, r, vc.index), rank_scope="province",
                                  measure=measure[vc.index])
+            if _TOTAL_HEADER.search(label) and measure[vc.index] == "value":
+                obs.group = "__total__"
             if rank_col is not None and vc is value_cols[-1]:
                 _attach_rank(obs, t.text(r, rank_col.index))
                 if obs.rank is not None and obs.rank_of is None:

@@ -16,6 +16,7 @@ derived from their own wording (same wording, same code) and with a flag.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -41,6 +42,7 @@ class Node:
     name: str
     keys: list[str]
     children: list[str] = field(default_factory=list)
+    number: str = ""
 
 
 @dataclass
@@ -96,7 +98,7 @@ def catalogue() -> Catalogue:
         keys = list(dict.fromkeys(k for k in (match_key(n) for n in names) if k))
         nodes[(row["index"], row["period"], row["code"])] = Node(
             row["index"], row["period"], row["code"], row.get("parent") or None, row.get("level", ""),
-            row["name"], keys)
+            row["name"], keys, number=(row.get("number") or "").strip())
     for node in nodes.values():
         if node.parent and (parent := nodes.get((node.index, node.period, node.parent))):
             parent.children.append(node.code)
@@ -125,6 +127,23 @@ def derived_code(index: str, label: str, group: str | None) -> str:
 
 def _score(key: str, node: Node) -> float:
     return max((max(fuzz.ratio(key, k), fuzz.token_sort_ratio(key, k)) for k in node.keys), default=0.0)
+
+
+_NUMBERED_LABEL = re.compile(
+    r"^(?P<kind>lĩnh\s*vực|trục(?:\s*nội\s*dung)?|chỉ\s*số\s*nội\s*dung|chỉ\s*số\s*thành\s*phần|nhóm(?:\s*tiêu\s*chí)?)"
+    r"\s*(?:số\s*)?(?P<n>\d{1,2}|[IVX]{1,4}|[A-ZĐ])\s*$", re.I)
+
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+
+
+def numbered_levels(kind: str) -> tuple[str, ...]:
+    kind = kind.lower()
+    if kind.startswith("lĩnh"):
+        return ("area",)
+    if kind.startswith("nhóm"):
+        return ("group",)
+    return ("dimension", "area", "group")
 
 
 def rank_candidates(key: str, nodes: list[Node]) -> list[Candidate]:
@@ -168,6 +187,14 @@ def match_label(index: str, year: int, label: str, group: str | None,
     if not nodes:
         return MatchOutcome(derived_code(index, label, group), None, "no_catalogue")
     key = match_key(label)
+    # "Lĩnh vực 3", "Trục nội dung 5", "Nhóm tiêu chí B": the methodology's own numbering
+    numbered = _NUMBERED_LABEL.match(label.strip())
+    if numbered:
+        num = numbered.group("n").upper()
+        num = str(_ROMAN[num]) if num in _ROMAN else num
+        hits = [n for n in nodes if n.number.upper() == num and n.level in numbered_levels(numbered.group("kind"))]
+        if len(hits) == 1:
+            return MatchOutcome(hits[0].code, 100.0, "accepted", [Candidate(hits[0].code, hits[0].name, 100.0)])
     pool = nodes
     restricted = False
     if group:
