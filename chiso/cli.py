@@ -52,12 +52,18 @@ def _alarm(_sig, _frm):  # noqa: ANN001
 
 
 _KNOWN: frozenset[str] = frozenset()
+_ALIASES: dict[tuple[str, str, str], str] = {}
 
 
-def _init_worker(known: frozenset[str]) -> None:
-    """Each worker gets the warehouse's hashes once, to skip unchanged files without parsing."""
-    global _KNOWN
-    _KNOWN = known
+def _set_context(known: frozenset[str], aliases: dict[tuple[str, str, str], str]) -> None:
+    """The warehouse's hashes (to skip unchanged files without parsing) and the reviewed
+    aliases (to match labels as a person decided), given once per process."""
+    global _KNOWN, _ALIASES
+    _KNOWN, _ALIASES = known, aliases
+
+
+def _init_worker(known: frozenset[str], aliases: dict[tuple[str, str, str], str]) -> None:
+    _set_context(known, aliases)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the main process
 
 
@@ -68,7 +74,7 @@ def process_with_limit(path: str, seconds: int = FILE_TIMEOUT, known: frozenset[
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return process_file(path, _KNOWN if known is None else known)
+        return process_file(path, _KNOWN if known is None else known, _ALIASES)
     except _Timeout:
         return FileResult(path, None, error=f"took longer than {seconds} s: stopped (file too complex or hostile)",
                           error_code="timeout", seconds=float(seconds))
@@ -110,6 +116,7 @@ def ingest(
         report(str(p), "failed", "no such file or folder")
 
     known = frozenset(wh.known_hashes())
+    _set_context(known, wh.aliases())
     n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     totals: Counter[str] = Counter()
 
@@ -167,7 +174,8 @@ def ingest(
                     handle(process_with_limit(path, timeout, known))
                     progress.update(task, advance=1, stats=stats())
             else:
-                with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(known,)) as pool:
+                with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker,
+                                         initargs=(known, _ALIASES)) as pool:
                     futures = {pool.submit(process_with_limit, p, timeout): p for p in files}
                     try:
                         for fut in as_completed(futures):

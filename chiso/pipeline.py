@@ -38,6 +38,7 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
     unchanged: bool = False  # same bytes already in the warehouse: not parsed
     stats: dict[str, int] = field(default_factory=dict)
+    review: list[tuple[str, str, str | None, list[tuple[str, str, float]]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -48,14 +49,17 @@ class FileResult:
         return self.stats.get("table_pages", 0)
 
 
-def process_file(path: str | Path, known: set[str] | frozenset[str] = frozenset()) -> FileResult:
+def process_file(path: str | Path, known: set[str] | frozenset[str] = frozenset(),
+                 aliases: dict[tuple[str, str, str], str] | None = None) -> FileResult:
     """Read and interpret one file; never raises for a bad file (the reason is in the result).
 
     The file is read once: its bytes give the sha256 (a file already in the warehouse stops
     here, unparsed) and are then handed to the parser.
     """
+    from chiso.checks.consistency import check_document
     from chiso.extract.reader import read_document
     from chiso.interpret.document import interpret
+    from chiso.normalize.matching import assign_criteria
 
     t0 = time.perf_counter()
     path = str(path)
@@ -75,8 +79,13 @@ def process_file(path: str | Path, known: set[str] | frozenset[str] = frozenset(
                               error=f"no recognisable index content: no SIPAS/PAR INDEX/PAPI/PCI figures found "
                                     f"({named}; {len(doc.tables)} tables, {len(doc.texts)} text blocks)",
                               error_code="no_index_content")
+        review = assign_criteria(result, aliases)
+        check_document(result)
         return FileResult(path, digest, doc.format, doc.pages, interpretation=result,
-                          seconds=time.perf_counter() - t0, warnings=doc.warnings, stats=doc.stats)
+                          seconds=time.perf_counter() - t0, warnings=doc.warnings, stats=doc.stats,
+                          review=[(o.index, o.label, o.group, [(c.code, c.name, round(c.score, 1))
+                                                               for c in outcome.candidates])
+                                  for o, outcome in review])
     except ExtractionError as e:
         return FileResult(path, digest, error=e.reason, error_code=e.code, seconds=time.perf_counter() - t0)
     except MemoryError:

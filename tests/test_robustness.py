@@ -223,7 +223,7 @@ def test_legacy_doc_is_converted_or_refused_with_a_reason(tmp_path):
 def test_per_file_time_limit(tmp_path, monkeypatch):
     import chiso.cli as cli
 
-    def slow(path, known):  # noqa: ANN001, ANN202
+    def slow(*args):  # noqa: ANN002, ANN202
         time.sleep(5)
 
     monkeypatch.setattr(cli, "process_file", slow)

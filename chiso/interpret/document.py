@@ -67,6 +67,9 @@ def interpret(doc: ExtractedDocument) -> Interpretation:
             observations.extend(interpret_table(block, ctx))
             flags.extend(ctx.flags)
     observations = merge_prose(observations, prose, ranks, entity, meta.report_year, national)
+    for o in observations:
+        if o.group == "__total__":
+            o.is_total, o.group = True, None
     found = sorted({o.index for o in observations}, key=lambda i: ["SIPAS", "PAR_INDEX", "PAPI", "PCI"].index(i))
     meta.indices = found or ([primary] if meta.primary_index else [])
     return Interpretation(meta=meta, observations=observations, flags=flags)

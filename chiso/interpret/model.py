@@ -48,7 +48,8 @@ class RawObservation:
     decimals: int = 2
     change: float | None = None  # printed change vs previous year (a check, not a value)
     change_decimals: int = 2
-    measure: str = "value"  # value | self_assessed
+    measure: str = "value"  # value | self_assessed | score_points
+    is_total: bool = False  # the index itself (set from the "__total__" group marker at the end of interpretation)
     criterion: str | None = None  # canonical code, set by matching
     match_score: float | None = None
     flags: list[Flag] = field(default_factory=list)

@@ -16,17 +16,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import delete, event, insert, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from chiso.checks.consistency import check_document
 from chiso.interpret.model import Flag as RawFlag
 from chiso.interpret.model import RawObservation
 from chiso.load import schema
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
 from chiso.normalize.entities import classify
-from chiso.normalize.matching import alias_key, assign_criteria, catalogue
+from chiso.normalize.matching import alias_key, apply_aliases, catalogue
 from chiso.pipeline import FileResult
 
 DEFAULT_DB = "sqlite:///chiso-warehouse.sqlite"
@@ -129,100 +128,118 @@ class Warehouse:
         with self.session() as s:
             return {(a.index, a.key, a.context): a.target for a in s.exec(select(Alias)).all()}
 
-    @staticmethod
-    def _cross_source(s: Session, doc: Document, observations: list[RawObservation]
-                      ) -> list[tuple[int, int, str]]:
-        """Same fact, different value in another current document: flag both, keep both."""
-        found: list[tuple[int, int, str]] = []
-        for obs in observations:
-            if not obs.criterion or obs.measure != "value":
-                continue
-            others = s.exec(select(Observation, Document).join(Document, Document.id == Observation.document_id)
-                            .where(Observation.index == obs.index, Observation.year == obs.year,
-                                   Observation.entity == obs.entity, Observation.criterion == obs.criterion,
-                                   Observation.measure == "value", Document.status == "current",
-                                   Document.id != doc.id, Document.source_file != doc.source_file)).all()
-            for other, other_doc in others:
-                d = min(other.decimals, obs.decimals)
-                tol = (0.5 * 10 ** (-d) if d > 0 else 0.5) + 1e-9
-                if abs(other.value - obs.value) > tol:
-                    msg = (f"{obs.value:g} here, {other.value:g} in {other_doc.source_file}"
-                           f"{' (draft)' if other_doc.draft else ''}")
-                    obs.flags.append(RawFlag("cross_source_conflict", msg))
-                    found.append((other.id, other_doc.id, f"{other.value:g} here, {obs.value:g} in "
-                                                          f"{doc.source_file}{' (draft)' if doc.draft else ''}"))
-        return found
-
     def load(self, result: FileResult) -> int | None:
         """Load one interpreted document in one transaction; returns observations written,
-        or None when another process loaded the same bytes meanwhile."""
+        or None when another process loaded the same bytes meanwhile.
+
+        Matching and checks were done by the worker; here reviewed aliases decided since are
+        applied, conflicts with other documents are found, and rows are written in bulk.
+        """
         assert result.interpretation is not None and result.sha256
         interp = result.interpretation
         meta = interp.meta
         name = Path(result.path).name
-        review = assign_criteria(interp, self.aliases())
-        check_document(interp)
+        aliases = self.aliases()
+        if aliases:
+            apply_aliases(interp, aliases)
         with Session(self.engine) as s, s.begin():
-            s.connection().exec_driver_sql("SELECT 1")  # open the transaction
-            if s.exec(select(Document.id).where(Document.sha256 == result.sha256)).first() is not None:
+            conn = s.connection()
+            if conn.execute(select(Document.id).where(Document.sha256 == result.sha256)).first() is not None:
                 return None  # loaded meanwhile by another process
-            doc = Document(
+            doc_id = conn.execute(insert(Document).values(
                 sha256=result.sha256, source_file=name, source_path=str(result.path), format=result.format or "",
                 pages=result.pages, province=meta.province, issuer=meta.issuer, doc_type=meta.doc_type,
-                number=meta.number, date=meta.date, indices=";".join(meta.indices),
-                report_year=meta.report_year, draft=meta.draft, title=meta.title[:1000])
-            s.add(doc)
-            s.flush()
-            old_versions = s.exec(select(Document).where(Document.source_file == name,
-                                                         Document.status == "current",
-                                                         Document.id != doc.id)).all()
-            for old in old_versions:
-                s.exec(_delete(Observation, old.id))  # type: ignore[call-overload]
-                s.exec(_delete(schema.Flag, old.id))  # type: ignore[call-overload]
-                old.status, old.superseded_by = "superseded", doc.id
-                s.add(old)
-            conflicts = self._cross_source(s, doc, interp.observations)
-            for name in sorted({o.entity for o in interp.observations}):
-                info = classify(name, meta.province)
-                if s.exec(select(schema.Entity.id).where(schema.Entity.name == name,
-                                                         schema.Entity.province == meta.province)).first() is None:
-                    s.add(schema.Entity(name=name, kind=info.kind, province=meta.province, canonical=info.canonical))
-            rows = []
-            for obs in interp.observations:
-                row = _observation_row(doc.id, meta.province, obs)  # type: ignore[arg-type]
-                s.add(row)
-                rows.append((row, obs))
-            s.flush()
-            for row, obs in rows:
-                for fl in obs.flags:
-                    s.add(schema.Flag(document_id=doc.id, observation_id=row.id, code=fl.code,
-                                      severity=fl.severity, message=fl.message, page=obs.source.page,
-                                      context=json.dumps(obs.source.as_dict(), ensure_ascii=False)))
+                number=meta.number, date=meta.date, indices=";".join(meta.indices), report_year=meta.report_year,
+                draft=meta.draft, title=meta.title[:1000], status="current", loaded_at=now())).inserted_primary_key[0]
+            old = [r[0] for r in conn.execute(select(Document.id).where(
+                Document.source_file == name, Document.status == "current", Document.id != doc_id))]
+            if old:
+                conn.execute(delete(schema.Flag).where(schema.Flag.document_id.in_(old)))
+                conn.execute(delete(Observation).where(Observation.document_id.in_(old)))
+                conn.execute(update(Document).where(Document.id.in_(old)).values(status="superseded",
+                                                                                   superseded_by=doc_id))
+            conflicts = _cross_source(conn, name, meta.draft, interp.observations)
+            self._entities(conn, meta.province, {o.entity for o in interp.observations})
+            rows = [_observation_row(doc_id, meta.province, o) for o in interp.observations]
+            ids = [r[0] for r in conn.execute(insert(Observation).returning(Observation.id,
+                                                                            sort_by_parameter_order=True), rows)] \
+                if rows else []
+            flags = [_flag_row(doc_id, oid, fl, obs.source.page, obs.source.as_dict())
+                     for oid, obs in zip(ids, interp.observations, strict=True) for fl in obs.flags]
+            flags += [_flag_row(doc_id, None, fl, src.page if src else None, src.as_dict() if src else None)
+                      for fl, src in interp.flags]
             for other_id, other_doc, message in conflicts:
-                other = s.get(Observation, other_id)
-                if other is not None:
-                    codes = [c for c in other.flags.split(";") if c]
-                    if "cross_source_conflict" not in codes:
-                        other.flags = ";".join([*codes, "cross_source_conflict"])
-                        s.add(other)
-                    s.add(schema.Flag(document_id=other_doc, observation_id=other_id, code="cross_source_conflict",
-                                      severity="warning", message=message, page=other.page,
-                                      context=other.provenance))
-            for obs, outcome in review:
-                idx, key, ctx = alias_key(obs.index, obs.label, obs.group)
-                exists = s.exec(select(ReviewItem.id).where(ReviewItem.index == idx, ReviewItem.key == key,
-                                                            ReviewItem.context == ctx,
-                                                            ReviewItem.status == "open")).first()
-                if exists is None:
-                    s.add(ReviewItem(index=idx, key=key, context=ctx, label=obs.label, document_id=doc.id,
-                                     candidates=json.dumps([[c.code, c.name, round(c.score, 1)]
-                                                            for c in outcome.candidates], ensure_ascii=False)))
-                    s.flush()
-            for fl, src in interp.flags:
-                s.add(schema.Flag(document_id=doc.id, code=fl.code, severity=fl.severity, message=fl.message,
-                                  page=src.page if src else None,
-                                  context=json.dumps(src.as_dict(), ensure_ascii=False) if src else ""))
+                codes = conn.execute(select(Observation.flags).where(Observation.id == other_id)).scalar() or ""
+                if "cross_source_conflict" not in codes.split(";"):
+                    conn.execute(update(Observation).where(Observation.id == other_id).values(
+                        flags=";".join([c for c in codes.split(";") if c] + ["cross_source_conflict"])))
+                flags.append(_flag_row(other_doc, other_id, RawFlag("cross_source_conflict", message), None, None))
+            if flags:
+                conn.execute(insert(schema.Flag), flags)
+            self._review_items(conn, doc_id, result)
             return len(rows)
+
+    @staticmethod
+    def _entities(conn, province: str | None, names: set[str]) -> None:  # noqa: ANN001
+        have = {r[0] for r in conn.execute(select(schema.Entity.name).where(schema.Entity.province == province))}
+        new = []
+        for entity in sorted(names - have):
+            info = classify(entity, province)
+            new.append({"name": entity, "kind": info.kind, "province": province, "canonical": info.canonical})
+        if new:
+            conn.execute(insert(schema.Entity), new)
+
+    @staticmethod
+    def _review_items(conn, doc_id: int, result: FileResult) -> None:  # noqa: ANN001
+        open_keys = {(r[0], r[1], r[2]) for r in conn.execute(
+            select(ReviewItem.index, ReviewItem.key, ReviewItem.context).where(ReviewItem.status == "open"))}
+        decided = {(a.index, a.key, a.context) for a in conn.execute(select(Alias.index, Alias.key, Alias.context))}
+        new = []
+        for index, label, group, candidates in result.review:
+            k = alias_key(index, label, group)
+            if k in open_keys or k in decided:
+                continue
+            open_keys.add(k)
+            new.append({"kind": "criterion", "index": k[0], "key": k[1], "context": k[2], "label": label,
+                        "candidates": json.dumps(candidates, ensure_ascii=False), "status": "open",
+                        "document_id": doc_id, "created_at": now()})
+        if new:
+            conn.execute(insert(ReviewItem), new)
+
+
+def _cross_source(conn, name: str, draft: bool, observations: list[RawObservation]  # noqa: ANN001
+                  ) -> list[tuple[int, int, str]]:
+    """Same fact, different value in another current document: flag both, keep both (one query)."""
+    codes = sorted({o.criterion for o in observations if o.criterion and o.measure == "value"})
+    if not codes:
+        return []
+    others: dict[tuple, list] = {}
+    q = (select(Observation.id, Observation.document_id, Observation.index, Observation.year, Observation.entity,
+                Observation.criterion, Observation.value, Observation.decimals, Document.source_file, Document.draft)
+         .join(Document, Document.id == Observation.document_id)
+         .where(Observation.criterion.in_(codes), Observation.measure == "value", Document.status == "current",
+                Document.source_file != name))
+    for row in conn.execute(q):
+        others.setdefault((row.index, row.year, row.entity, row.criterion), []).append(row)
+    found: list[tuple[int, int, str]] = []
+    for obs in observations:
+        if obs.measure != "value":
+            continue
+        for other in others.get((obs.index, obs.year, obs.entity, obs.criterion), []):
+            d = min(other.decimals, obs.decimals)
+            tol = (0.5 * 10 ** (-d) if d > 0 else 0.5) + 1e-9
+            if abs(other.value - obs.value) > tol:
+                obs.flags.append(RawFlag("cross_source_conflict", f"{obs.value:g} here, {other.value:g} in "
+                                                                  f"{other.source_file}{' (draft)' if other.draft else ''}"))
+                found.append((other.id, other.document_id,
+                              f"{other.value:g} here, {obs.value:g} in {name}{' (draft)' if draft else ''}"))
+    return found
+
+
+def _flag_row(doc_id: int, obs_id: int | None, fl: RawFlag, page: int | None, context: dict | None) -> dict:
+    return {"document_id": doc_id, "observation_id": obs_id, "code": fl.code, "severity": fl.severity,
+            "message": fl.message, "page": page,
+            "context": json.dumps(context, ensure_ascii=False) if context is not None else ""}
 
 
 def _sync_catalogue(conn) -> None:  # noqa: ANN001
@@ -237,16 +254,10 @@ def _sync_catalogue(conn) -> None:  # noqa: ANN001
         for n in cat.nodes.values()])
 
 
-def _delete(model, document_id: int):  # noqa: ANN001, ANN202
-    from sqlmodel import delete
-
-    return delete(model).where(model.document_id == document_id)
-
-
-def _observation_row(document_id: int, province: str | None, obs: RawObservation) -> Observation:
+def _observation_row(document_id: int, province: str | None, obs: RawObservation) -> dict:
     src = obs.source
     provenance = [src.as_dict()] + [a.as_dict() for a in obs.also_at]
-    return Observation(
+    return dict(
         document_id=document_id, index=obs.index, year=obs.year, province=province, entity=obs.entity,
         criterion=obs.criterion, series=catalogue().series(obs.index, obs.criterion) if obs.criterion else None,
         label=obs.label, group_label=obs.group, value=obs.value, unit=obs.unit,

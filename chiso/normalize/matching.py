@@ -229,6 +229,9 @@ def match_label(index: str, year: int, label: str, group: str | None,
     return MatchOutcome(derived_code(index, label, group), best.score, "unmatched", cands[:5])
 
 
+_MATCH_FLAGS = {"match_review", "unmatched_criterion", "matched_via_crosswalk"}
+
+
 def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], str] | None = None
                     ) -> list[tuple[RawObservation, MatchOutcome]]:
     """Give every observation a code; returns the ones a person should review.
@@ -240,10 +243,8 @@ def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], 
     review: list[tuple[RawObservation, MatchOutcome]] = []
     groups: dict[tuple[str, str, str, bool], list[RawObservation]] = {}
     for obs in result.observations:
-        is_total = obs.group == "__total__"
-        if is_total:
-            obs.group = None
-        k = (obs.index, match_key(obs.label), match_key(obs.group) if obs.group else "", is_total)
+        obs.flags = [f for f in obs.flags if f.code not in _MATCH_FLAGS]  # matching again replaces its flags
+        k = (obs.index, match_key(obs.label), match_key(obs.group) if obs.group else "", obs.is_total)
         groups.setdefault(k, []).append(obs)
     report_year = result.meta.report_year
     for (index, _, _, is_total), members in groups.items():
@@ -266,3 +267,13 @@ def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], 
         if outcome.status == "review":
             review.append((first, outcome))
     return review
+
+
+def apply_aliases(result: Interpretation, aliases: dict[tuple[str, str, str], str]) -> None:
+    """Decisions a person made after this file was matched (replayed at load time)."""
+    for obs in result.observations:
+        for k in (alias_key(obs.index, obs.label, obs.group), alias_key(obs.index, obs.label, None)):
+            if k in aliases:
+                obs.criterion = aliases[k] or derived_code(obs.index, obs.label, obs.group)
+                obs.flags = [f for f in obs.flags if f.code not in _MATCH_FLAGS]
+                break
