@@ -11,23 +11,19 @@ Decisions that matter for numbers:
 from __future__ import annotations
 
 import ctypes
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
 
 from chiso.extract.model import BBox, Cell, ExtractedDocument, ExtractionError, Table, TextBlock
+from chiso.extract.pdf_lines import cell_text, find_tables
 from chiso.normalize.text import nfc
 
 MAX_PAGES = 1500
-MIN_PATHS_FOR_TABLE = 6
 
 
 @dataclass
@@ -163,15 +159,15 @@ def _join(lines: list[_Line]) -> str:
     return text
 
 
-def _grid_from_plumber(table, page_no: int, number: int) -> Table:
+def _grid(table, page_no: int, words: list[dict], number: int = 0) -> Table:  # noqa: ANN001
+    """A pdfplumber Table (cell boxes) → our grid, each origin cell with its span and text."""
     rows = table.rows
-    text = table.extract()
     n_rows = len(rows)
     n_cols = max((len(r.cells) for r in rows), default=0)
     grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
     origins: list[Cell] = []
-    col_x = [None] * n_cols
-    row_y = [None] * n_rows
+    col_x: list[float | None] = [None] * n_cols
+    row_y: list[float | None] = [None] * n_rows
     for r, row in enumerate(rows):
         for c, bbox in enumerate(row.cells):
             if bbox is None:
@@ -184,8 +180,7 @@ def _grid_from_plumber(table, page_no: int, number: int) -> Table:
         for c, bbox in enumerate(row.cells):
             if bbox is None:
                 continue
-            raw = text[r][c] if r < len(text) and c < len(text[r]) else ""
-            cell = Cell(text=nfc(raw or ""), row=r, col=c, page=page_no, bbox=tuple(bbox))
+            cell = Cell(text=nfc(cell_text(bbox, words)), row=r, col=c, page=page_no, bbox=tuple(bbox))
             grid[r][c] = cell
             origins.append(cell)
     # spans: an origin covers every grid position whose top-left point lies inside its bbox
@@ -276,42 +271,12 @@ def _open(data: bytes) -> pdfium.PdfDocument:
     return doc
 
 
-def _ruled(page: pdfium.PdfPage) -> bool:
-    """A page with drawn lines may hold a ruled table: only those go to pdfplumber's table finder."""
-    for n, _ in enumerate(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2), start=1):
-        if n >= MIN_PATHS_FOR_TABLE:
-            return True
-    return False
-
-
-class _Plumber:
-    """pdfplumber over the same bytes, opened only if some page needs table detection."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-        self.pdf: pdfplumber.PDF | None = None
-
-    def page(self, number: int):  # noqa: ANN201
-        if self.pdf is None:
-            try:
-                self.pdf = pdfplumber.open(io.BytesIO(self.data))
-            except (PDFPasswordIncorrect, PDFEncryptionError) as e:
-                raise ExtractionError("encrypted PDF (password protected)", "encrypted") from e
-            except (PDFSyntaxError, Exception) as e:  # pdfminer raises many kinds on broken files
-                raise ExtractionError(f"damaged PDF ({type(e).__name__}: {e})", "damaged") from e
-        return self.pdf.pages[number - 1]
-
-    def close(self) -> None:
-        if self.pdf is not None:
-            self.pdf.close()
-
-
 def read_pdf(path: str | Path, sha256: str, data: bytes | None = None) -> ExtractedDocument:
-    """Read a PDF: pdfium text on every page, pdfplumber tables only on pages with ruled lines."""
+    """Read a PDF with pdfium only: text with positions and sizes, and ruled tables from its
+    drawing operations through pdfplumber's grid algorithm (see pdf_lines)."""
     path = Path(path)
     data = data if data is not None else path.read_bytes()
     doc = _open(data)
-    plumber = _Plumber(data)
     try:
         n_pages = len(doc)
         blocks: list[TextBlock | Table] = []
@@ -324,16 +289,14 @@ def read_pdf(path: str | Path, sha256: str, data: bytes | None = None) -> Extrac
             try:
                 width, height = page.get_size()
                 words = _pdfium_words(page, height)
-                ruled = bool(words) and _ruled(page)
+                tables = [t for t in find_tables(page, height) if len(t.rows) >= 2] if words else []
             finally:
                 page.close()
             total_chars += sum(len(w["text"]) for w in words)
             if not words:
                 continue
-            tables = []
-            if ruled:
-                table_pages += 1
-                tables = [t for t in plumber.page(page_no).find_tables() if len(t.rows) >= 2]
+            table_pages += bool(tables)
+            grids = [_grid(t, page_no, words) for t in tables]
             boxes = [t.bbox for t in tables]
             words = [w for w in words if not any(b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and
                                                  b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1
@@ -359,9 +322,10 @@ def read_pdf(path: str | Path, sha256: str, data: bytes | None = None) -> Extrac
                 if text:
                     bbox: BBox = (min(p.x0 for p in para), para[0].top, max(p.x1 for p in para), para[-1].bottom)
                     items.append((para[0].top, TextBlock(text=text, number=0, page=page_no, bbox=bbox)))
-            for t in tables:
+            for t, grid in zip(tables, grids, strict=True):
                 n_table += 1
-                items.append((t.bbox[1], _grid_from_plumber(t, page_no, n_table)))
+                grid.number = n_table
+                items.append((t.bbox[1], grid))
             items.sort(key=lambda it: it[0])
             for i, (_, item) in enumerate(items):
                 if isinstance(item, Table) and blocks and isinstance(blocks[-1], Table) and \
@@ -379,7 +343,6 @@ def read_pdf(path: str | Path, sha256: str, data: bytes | None = None) -> Extrac
             raise ExtractionError("no text layer (scanned PDF): needs OCR before it can be read", "no_text")
         title = doc.get_metadata_value("Title") or None
     finally:
-        plumber.close()
         doc.close()
     # renumber tables and text blocks in order
     t_no = b_no = 0
