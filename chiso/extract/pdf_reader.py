@@ -20,7 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from chiso.extract.model import BBox, Cell, ExtractedDocument, ExtractionError, Table, TextBlock
-from chiso.extract.pdf_lines import cell_text, find_tables
+from chiso.extract.pdf_lines import cell_text, find_tables, group_lines, join_words
 from chiso.normalize.text import nfc
 
 MAX_PAGES = 1500
@@ -89,35 +89,15 @@ def _body_size(words: list[dict]) -> float:
 
 
 def _lines(words: list[dict]) -> list[_Line]:
-    rows: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (round(w["baseline"]), w["x0"])):
-        for row in rows:
-            ref = row[0]
-            # same baseline; a raised superscript marker (smaller) still belongs to its line
-            if abs(w["baseline"] - ref["baseline"]) <= 0.45 * max(w["size"], ref["size"]):
-                row.append(w)
-                break
-        else:
-            rows.append([w])
     lines: list[_Line] = []
-    for row in rows:
-        row.sort(key=lambda w: w["x0"])
+    for row in group_lines(words):
         weight: Counter[float] = Counter()
         for w in row:
             weight[round(w["size"], 1)] += len(w["text"])
         main = weight.most_common(1)[0][0]
         # drop superscript markers: small digits in a line of body-sized words
-        kept = [w for w in row if not (w["size"] < 0.8 * main and re.fullmatch(r"[\d*,]+", w["text"]))]
-        if not kept:
-            kept = row
-        text = ""
-        prev = None
-        for w in kept:
-            if prev is not None and w["x0"] - prev["x1"] > 0.8:
-                text += " "
-            text += w["text"]
-            prev = w
-        lines.append(_Line(nfc(text), min(w["x0"] for w in kept), max(w["x1"] for w in kept),
+        kept = [w for w in row if not (w["size"] < 0.8 * main and re.fullmatch(r"[\d*,]+", w["text"]))] or row
+        lines.append(_Line(nfc(join_words(kept)), min(w["x0"] for w in kept), max(w["x1"] for w in kept),
                            min(w["top"] for w in kept), max(w["bottom"] for w in kept), main))
     lines.sort(key=lambda ln: ln.top)
     return lines
