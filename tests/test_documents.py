@@ -46,3 +46,34 @@ def test_draft_stamp_in_the_page_header(tmp_path):
     d.save(tmp_path / "draft.docx")
     meta = process_file(tmp_path / "draft.docx").interpretation.meta
     assert meta.draft is True and meta.doc_type == "BC" and meta.number == "/BC-UBND"
+
+
+def test_a_bold_unnumbered_heading_names_the_criterion_of_the_next_sentence(tmp_path):
+    d = docx.Document()
+    for line in ("ỦY BAN NHÂN DÂN TỈNH YÊN BÁI", "Số: 45/BC-UBND",
+                 "BÁO CÁO Kết quả Chỉ số SIPAS năm 2024 của tỉnh Yên Bái"):
+        d.add_paragraph(line)
+    d.add_paragraph().add_run("Mức độ hài lòng của người dân đối với tiếp cận dịch vụ").bold = True
+    d.add_paragraph("Mức độ hài lòng đạt 83,10%, xếp thứ 20/63 tỉnh, thành phố.")
+    d.add_paragraph().add_run("Kết quả đạt 83,5% là cao nhất").bold = True  # bold, but states a figure
+    d.save(tmp_path / "bold.docx")
+    obs = process_file(tmp_path / "bold.docx").interpretation.observations
+    (o,) = [o for o in obs if o.value == 83.10]
+    assert o.criterion == "sipas.services.access" and (o.rank, o.rank_of) == (20, 63)
+
+
+def test_a_department_under_the_provincial_committee_is_the_issuer(tmp_path):
+    d = docx.Document()
+    t = d.add_table(rows=1, cols=2)
+    t.cell(0, 0).text = "UBND TỈNH LAI CHÂU\nSỞ NỘI VỤ\n\nSố: 1235/SNV-CCHC\nV/v tuyên truyền Chỉ số SIPAS năm 2024"
+    t.cell(0, 1).text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+                         "Lai Châu, ngày 02 tháng 7 năm 2024")
+    d.add_paragraph("Kính gửi: Các sở, ban, ngành tỉnh.")
+    d.add_paragraph("Chỉ số SIPAS năm 2023 của tỉnh Lai Châu đạt 79,82%, xếp thứ 50/63 tỉnh, thành phố.")
+    d.save(tmp_path / "snv.docx")
+    res = process_file(tmp_path / "snv.docx")
+    meta = res.interpretation.meta
+    assert (meta.issuer, meta.province, meta.doc_type, meta.number, meta.date) == (
+        "Sở Nội vụ tỉnh Lai Châu", "Lai Châu", "CV", "1235/SNV-CCHC", "2024-07-02")
+    (o,) = res.interpretation.observations
+    assert (o.year, o.value, o.entity, o.rank, o.criterion) == (2023, 79.82, "Lai Châu", 50, "sipas.total")

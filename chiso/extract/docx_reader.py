@@ -91,6 +91,24 @@ def _read_table(tbl: etree._Element, number: int, page: int | None) -> Table:
     return Table(number=number, grid=grid, page=page, pages=[page] if page else [])
 
 
+def _emphasised(p: etree._Element) -> bool:
+    """A heading style, or every run with text set in bold."""
+    ppr = p.find(_W + "pPr")
+    if ppr is not None:
+        style = ppr.find(_W + "pStyle")
+        if style is not None and any(k in (style.get(_W + "val") or "").lower() for k in ("heading", "title", "tieude")):
+            return True
+    runs = [r for r in p.findall(_W + "r") if "".join(t.text or "" for t in r.findall(_W + "t")).strip()]
+    if not runs:
+        return False
+    for r in runs:
+        rpr = r.find(_W + "rPr")
+        b = rpr.find(_W + "b") if rpr is not None else None
+        if b is None or b.get(_W + "val") in ("0", "false"):
+            return False
+    return True
+
+
 def _footnotes(document: docx.document.Document) -> dict[str, str]:
     out: dict[str, str] = {}
     for rel in document.part.rels.values():
@@ -154,7 +172,7 @@ def read_docx(path: str | Path, sha256: str, data: bytes | None = None) -> Extra
                 page += count_breaks(child)
                 if text:
                     n_text += 1
-                    blocks.append(TextBlock(text=text, number=n_text, page=page))
+                    blocks.append(TextBlock(text=text, number=n_text, page=page, emphasis=_emphasised(child)))
                 for ref in child.iter(_W + "footnoteReference"):
                     seen_refs.append(ref.get(_W + "id", ""))
             elif tag == _W + "tbl":

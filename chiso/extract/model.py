@@ -60,6 +60,7 @@ class TextBlock:
     page: int | None = None
     bbox: BBox | None = None
     kind: str = "paragraph"  # paragraph | footnote | header
+    emphasis: bool = False  # set in bold or a heading style: a heading when it states no figure
 
 
 @dataclass

@@ -34,6 +34,7 @@ class _Line:
     top: float
     bottom: float
     size: float
+    bold: bool = False
 
 
 def _pdfium_words(page: pdfium.PdfPage, height: float) -> list[dict]:
@@ -55,7 +56,7 @@ def _pdfium_words(page: pdfium.PdfPage, height: float) -> list[dict]:
                 words.append({"text": "".join(ch for ch, *_ in cur), "x0": min(c[1] for c in cur),
                               "x1": max(c[2] for c in cur), "top": height - max(c[4] for c in cur),
                               "bottom": height - min(c[3] for c in cur), "size": cur[0][5],
-                              "baseline": height - cur[0][6]})
+                              "baseline": height - cur[0][6], "bold": cur[0][7]})
                 cur.clear()
 
         for i in range(n):
@@ -74,7 +75,10 @@ def _pdfium_words(page: pdfium.PdfPage, height: float) -> list[dict]:
                         abs(bottom - prev[3]) > 0.6 * size and left < prev[1]:
                     flush()
             pdfium_c.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
-            cur.append((chr(code), left, right, bottom, top, size, oy.value))
+            bold = pdfium_c.FPDFText_GetFontWeight(tp.raw, i) >= 600
+            if cur and bold != cur[-1][7]:
+                flush()
+            cur.append((chr(code), left, right, bottom, top, size, oy.value, bold))
         flush()
         return words
     finally:
@@ -98,7 +102,8 @@ def _lines(words: list[dict]) -> list[_Line]:
         # drop superscript markers: small digits in a line of body-sized words
         kept = [w for w in row if not (w["size"] < 0.8 * main and re.fullmatch(r"[\d*,]+", w["text"]))] or row
         lines.append(_Line(nfc(join_words(kept)), min(w["x0"] for w in kept), max(w["x1"] for w in kept),
-                           min(w["top"] for w in kept), max(w["bottom"] for w in kept), main))
+                           min(w["top"] for w in kept), max(w["bottom"] for w in kept), main,
+                           all(w.get("bold") for w in kept)))
     lines.sort(key=lambda ln: ln.top)
     return lines
 
@@ -118,6 +123,7 @@ def _paragraphs(lines: list[_Line], left: float, right: float) -> list[list[_Lin
             or ln.x0 > left + 12
             or prev.x1 < right - 40
             or abs(ln.size - prev.size) > 1.5
+            or ln.bold != prev.bold
         )
         if new:
             paras.append([ln])
@@ -301,7 +307,8 @@ def read_pdf(path: str | Path, sha256: str, data: bytes | None = None) -> Extrac
                 text = _join(para)
                 if text:
                     bbox: BBox = (min(p.x0 for p in para), para[0].top, max(p.x1 for p in para), para[-1].bottom)
-                    items.append((para[0].top, TextBlock(text=text, number=0, page=page_no, bbox=bbox)))
+                    items.append((para[0].top, TextBlock(text=text, number=0, page=page_no, bbox=bbox,
+                                                         emphasis=all(p.bold for p in para))))
             for t, grid in zip(tables, grids, strict=True):
                 n_table += 1
                 grid.number = n_table

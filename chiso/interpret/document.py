@@ -26,6 +26,8 @@ def is_heading(block: TextBlock) -> bool:
         return False
     if _HEADING.match(text):
         return True
+    if block.emphasis and len(text) < 200 and not re.search(r"\d\s*%|\d\s*điểm|\bđạt\b|xếp\s+(?:thứ|hạng)", text):
+        return True
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters) and len(text) < 160
 

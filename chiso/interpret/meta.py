@@ -36,6 +36,22 @@ _KIND_CODE = {"BÁO CÁO": "BC", "QUYẾT ĐỊNH": "QD", "KẾ HOẠCH": "KH", 
               "TỜ TRÌNH": "TTr", "CHỈ THỊ": "CT"}
 
 
+_DEPARTMENT = re.compile(r"^(?:SỞ|BAN|VĂN\s+PHÒNG|THANH\s+TRA|PHÒNG)\s+[A-ZĐÀ-Ỹ ,&\-]{2,80}$")
+
+
+def _agency_name(upper: str) -> str:
+    """'SỞ NỘI VỤ' → 'Sở Nội vụ' (the catalogue's spelling when it knows the agency)."""
+    from chiso.db.reference import read_csv
+    from chiso.normalize.text import match_key
+
+    key = match_key(upper)
+    for row in read_csv("places/agencies.csv"):
+        if match_key(row["name"]) == key:
+            return row["name"]
+    words = upper.lower().split()
+    return " ".join([words[0].capitalize(), *(w.capitalize() if i == 0 else w for i, w in enumerate(words[1:]))])
+
+
 def detect_indices(text: str) -> list[str]:
     return [name for name, pat in INDEX_PATTERNS.items() if pat.search(text)]
 
@@ -99,8 +115,13 @@ def read_meta(doc: ExtractedDocument) -> DocumentMeta:
                 level_kind = re.sub(r"\s+", " ", lm.group(1)).lower()
                 level_name = _proper(re.split(r"\s{2,}|,", lm.group(2))[0])
             break
+        # "UBND TỈNH X" over "SỞ NỘI VỤ": the department under the province issues the document
+        below = pieces[1] if len(pieces) > 1 else ""
+        dept = _DEPARTMENT.match(re.split(r"\s+Số\s*:|\bSố\s*:", below)[0].strip())
         body = m.group(0).upper()
-        if level_kind and ("BAN" in body or "UBND" in body):
+        if level_kind and dept and ("BAN" in body or "UBND" in body):
+            meta.issuer = f"{_agency_name(dept.group(0))} {level_kind} {level_name}"
+        elif level_kind and ("BAN" in body or "UBND" in body):
             meta.issuer = f"UBND {level_kind} {level_name}"
         elif "SỞ" in body:
             meta.issuer = f"Sở Nội vụ {level_kind} {level_name}" if level_kind else "Sở Nội vụ"
