@@ -72,8 +72,10 @@ def interpret(doc: ExtractedDocument) -> Interpretation:
     for o in observations:
         if o.group == "__total__":
             o.is_total, o.group = True, None
-    found = sorted({o.index for o in observations}, key=lambda i: ["SIPAS", "PAR_INDEX", "PAPI", "PCI"].index(i))
-    meta.indices = found or ([primary] if meta.primary_index else [])
+    # the families the document reports: those it gives figures for, and those its title names
+    named = set(detect_indices(meta.title))
+    order = ["SIPAS", "PAR_INDEX", "PAPI", "PCI"]
+    meta.indices = sorted({o.index for o in observations} | named, key=order.index)
     return Interpretation(meta=meta, observations=observations, flags=flags)
 
 
