@@ -55,3 +55,21 @@ def test_two_rankings_side_by_side_are_linked_by_label():
     for o in expectations:
         by_code.setdefault(o.criterion, set()).add(o.year)
     assert len(by_code) == 10 and all(years == {2022, 2023} for years in by_code.values())
+
+
+def test_columns_named_by_place_give_each_place_its_own_value(tmp_path):
+    d = docx.Document()
+    for line in ("ỦY BAN NHÂN DÂN TỈNH LAI CHÂU", "Số: 12/BC-UBND",
+                 "BÁO CÁO Phân tích Chỉ số PAPI năm 2024 của tỉnh Lai Châu", "1. Kết quả các chỉ số nội dung"):
+        d.add_paragraph(line)
+    t = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([("Chỉ số nội dung", "Lai Châu", "Cả nước"),
+                             ("Tham gia của người dân ở cấp cơ sở", "5,2363", "5,0021"),
+                             ("Quản trị môi trường", "3,6816", "3,5412")]):
+        for c, v in enumerate(row):
+            t.cell(r, c).text = v
+    d.save(tmp_path / "place.docx")
+    obs = process_file(tmp_path / "place.docx").interpretation.observations
+    assert sorted((o.entity, o.criterion, o.value) for o in obs) == [
+        ("Cả nước", "papi.environment", 3.5412), ("Cả nước", "papi.participation", 5.0021),
+        ("Lai Châu", "papi.environment", 3.6816), ("Lai Châu", "papi.participation", 5.2363)]

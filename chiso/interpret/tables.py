@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from chiso.db.reference import resolve_province
 from chiso.extract.model import Table
 from chiso.interpret.model import Flag, RawObservation, Source
 from chiso.normalize.numbers import Reading, read_number, read_rank
@@ -40,8 +41,9 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 class Column:
     index: int
     header: str
-    role: str  # stt | label | year | change | max | self | value | rank | entity | text
+    role: str  # stt | label | year | change | max | self | value | rank | entity | place | text
     year: int | None = None
+    place: str | None = None  # for a 'place' column: the province or "Cả nước" its figures belong to
 
 
 @dataclass
@@ -101,15 +103,22 @@ def _classify(t: Table, n_head: int) -> list[Column]:
         elif ym and role in ("rank", "max", "self"):
             year = int(ym.group(1))
         cols.append(Column(c, header, role, year))
-    # Columns the header does not name: text columns left of the figures are labels.
+    # A column headed by a place ("Lai Châu", "Cả nước", "Trung bình cả nước") holds that place's figures.
+    for col in cols:
+        if col.role in ("text", "value") and not col.year:
+            place = _place(col.header)
+            if place:
+                col.role, col.place = "place", place
+    # Columns the header does not name, or names ambiguously ("Chỉ số" heads both criteria
+    # names and index values): the cells decide — mostly figures, a value column; else labels.
     data = range(n_head, t.n_rows)
     for col in cols:
-        if col.role != "text":
+        if col.role not in ("text", "value"):
             continue
         texts = [t.text(r, col.index).strip() for r in data if t.text(r, col.index).strip()]
         if texts and sum(_looks_numeric(x) for x in texts) >= 0.6 * len(texts):
             col.role = "value"
-        elif texts:
+        elif texts and sum(bool(re.search(r"[^\W\d_]{3}", x)) for x in texts) >= 0.6 * len(texts):
             col.role = "label"
     return cols
 
@@ -131,6 +140,8 @@ def interpret_table(t: Table, ctx: TableContext) -> list[RawObservation]:
         return _entity_table(t, ctx, cols, n_head)
     if years and labels:
         return _year_table(t, ctx, cols, n_head)
+    if labels and "place" in roles:
+        return _place_table(t, ctx, cols, n_head)
     if labels and any(r in roles for r in ("value", "self")):
         return _score_table(t, ctx, cols, n_head)
     return []
@@ -177,6 +188,39 @@ def _year_rows(t: Table, ctx: TableContext, cols: list[Column], n_head: int, yco
 
 _TOTAL_HEADER = re.compile(r"^(?:chỉ\s*số|điểm\s*số|tổng\s*điểm|kết\s*quả)(?:\s+(?:SIPAS|PAPI|PCI|PAR\s*INDEX|CCHC|"
                            r"cải\s*cách\s*hành\s*chính|hài\s*lòng))?(?:\s+của\s+tỉnh)?$", re.I)
+
+
+def _place(header: str) -> str | None:
+    h = re.sub(r"\s+", " ", header).strip(" .:()")
+    if re.fullmatch(r"(?:trung\s*bình\s*|bình\s*quân\s*)?(?:cả\s*nước|toàn\s*quốc)", h, re.I):
+        return "Cả nước"
+    h = re.sub(r"^(?:tỉnh|thành\s*phố|tp\.?)\s+", "", h, flags=re.I)
+    if not h or len(h) > 40:
+        return None
+    prov = resolve_province(h)
+    return prov.name if prov is not None else None
+
+
+def _place_table(t: Table, ctx: TableContext, cols: list[Column], n_head: int) -> list[RawObservation]:
+    """Criteria down the rows, one column per place (the province, the country)."""
+    label_col = next(c for c in cols if c.role == "label")
+    year = ctx.report_year
+    if year is None:
+        return []
+    out: list[RawObservation] = []
+    for r in range(n_head, t.n_rows):
+        label = _label_at(t, r, label_col.index)
+        if not label:
+            continue
+        for col in (c for c in cols if c.role == "place"):
+            rd = _value(t, r, col.index, ctx)
+            if rd is None:
+                continue
+            entity = ctx.entity if col.place == ctx.entity or (ctx.entity and col.place in ctx.entity) else col.place
+            out.append(RawObservation(index=ctx.index, year=year, entity=entity or "", label=label, value=rd.value,
+                                      unit=_unit(rd, col.header, ctx), max=rd.max, decimals=rd.decimals,
+                                      source=_source(t, r, col.index)))
+    return out
 
 
 def _alternating(cols: list[Column]) -> bool:
