@@ -120,3 +120,14 @@ def test_rank_from_a_footnote_goes_to_its_criterion():
     o = _one(obs, 2023, 83.28, label="BPMC có đủ ghế ngồi chờ")
     assert (o.rank, o.rank_of) == (42, 63)
     assert any(a.kind == "footnote" for a in o.also_at)
+
+
+def test_respectively_assigns_values_in_order_and_keeps_the_provinces_own_survey_apart():
+    # "… thấp nhất là A 83,28% và B 83,29%. Đây cũng là … do UBND tỉnh tổ chức khảo sát năm 2023
+    #  với mức hài lòng lần lượt là 82,15% và 82,64%."
+    obs = exported(interpreted("sonla-sipas-2023.pdf"))
+    seat, equip = _one(obs, 2023, 82.15), _one(obs, 2023, 82.64, label="BPMC có trang thiết bị")
+    assert seat.criterion == "sipas.provincial_survey.services.access.seating"
+    assert equip.criterion == "sipas.provincial_survey.services.access.equipment"
+    national = _one(obs, 2023, 83.28, label="BPMC có đủ ghế ngồi chờ")
+    assert national.criterion == "sipas.services.access.seating" and national.rank == 42

@@ -59,7 +59,8 @@ def merge_prose(tables: list[RawObservation], prose: list[RawObservation],
                 ) -> list[RawObservation]:
     out = list(tables)
     for p in prose:
-        same_fact = [t for t in out if t.index == p.index and t.year == p.year and t.entity == p.entity]
+        same_fact = [t for t in out if t.index == p.index and t.year == p.year and t.entity == p.entity
+                     and t.survey == p.survey]
         from_total = p.group == "__total__"
         named = [(100.0, t) for t in same_fact if from_total and t.group == "__total__"] or \
             [(strict_similarity(t.label, p.label), t) for t in same_fact if not from_total and t.group != "__total__"]
@@ -100,7 +101,8 @@ def merge_prose(tables: list[RawObservation], prose: list[RawObservation],
     # rank-only statements (often in footnotes): attach to the best matching value of the report year
     for subject, rank, of, src in ranks:
         subject = re.split(r"\s+đến\s+", subject)[-1]
-        cands = [o for o in out if o.year == report_year and o.entity == entity and o.rank is None]
+        cands = [o for o in out if o.year == report_year and o.entity == entity and o.rank is None
+                 and o.survey is None]  # published ranks are those of the national survey
         scored = sorted(((similarity(o.label, subject), o) for o in cands), key=lambda x: -x[0])
         if not scored or scored[0][0] < 75:
             continue

@@ -49,6 +49,7 @@ class RawObservation:
     change: float | None = None  # printed change vs previous year (a check, not a value)
     change_decimals: int = 2
     measure: str = "value"  # value | self_assessed | score_points
+    survey: str | None = None  # "provincial": from the province's own survey, not the national one
     is_total: bool = False  # the index itself (set from the "__total__" group marker at the end of interpretation)
     criterion: str | None = None  # canonical code, set by matching
     match_score: float | None = None

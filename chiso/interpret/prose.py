@@ -178,6 +178,7 @@ def read_prose(block: TextBlock, ctx: ProseContext, flags: list[tuple[Flag, Sour
         if not clause.strip():
             continue
         ranges = [(m.start(), m.end()) for m in _RANGE.finditer(clause)]
+        ranges += [(m.start(), m.end()) for m in _RESPECTIVELY.finditer(clause)]  # read by _respectively
         prevs = list(_PREV.finditer(clause))
         prev_spans = [(m.start(), m.end()) for m in prevs]
         target = bool(_TARGET.search(clause))
@@ -268,6 +269,7 @@ def read_prose(block: TextBlock, ctx: ProseContext, flags: list[tuple[Flag, Sour
             if rk and not _PREV.search(rest[: rk.start()]) and not re.search(r"đạt\s*" + NUM, rest[: rk.start()]):
                 _set_rank(prev, rk)
             out.append(prev)
+    out.extend(_respectively(text, ctx, source))
     # year series: "Năm 2023 – 88,02%; 2022 – 86,30%"
     series = list(_SERIES.finditer(text))
     if len(series) >= 2:
@@ -301,6 +303,53 @@ def read_prose(block: TextBlock, ctx: ProseContext, flags: list[tuple[Flag, Sour
                            source=source(em.group(0)), rank_scope="province")
         o.group = "__total__" if is_total else None
         out.append(o)
+    return out
+
+
+_RESPECTIVELY = re.compile(r"lần\s+lượt\s+(?:là|đạt|được)?\s*(?P<vals>" + NUM + r"\s*%?(?:\s*(?:,|và|;)\s*" + NUM +
+                           r"\s*%?)+)", re.I)
+_OWN_SURVEY = re.compile(r"do\s+(?:UBND|Ủy\s+ban\s+nhân\s+dân)?\s*(?:tỉnh|thành\s+phố)\s+tổ\s+chức\s+khảo\s+sát"
+                         r"|khảo\s+sát\s+(?:của|do)\s+(?:UBND\s+)?tỉnh", re.I)
+
+
+def _respectively(text: str, ctx: ProseContext, source) -> list[RawObservation]:  # noqa: ANN001
+    """'… A 79,96% và B 79,92%. … lần lượt là 78,95% và 78,44%': the values go to A and B in order.
+
+    The labels come from the nearest earlier list of the same length in the paragraph, each
+    label being the words before its number. When the sentence says the figures come from the
+    province's own survey, they are kept apart from the national survey's (survey="provincial").
+    """
+    out: list[RawObservation] = []
+    for m in _RESPECTIVELY.finditer(text):
+        values = [n.reading for n in find_numbers(m.group("vals")) if n.reading.ok]
+        if len(values) < 2:
+            continue
+        before = text[: m.start()]
+        sentences = re.split(r"\.\s+(?=[A-ZĐÀ-Ỹ])", before)
+        labels: list[str] = []
+        unit = values[0].unit
+        for sent in reversed(sentences[:-1] or sentences):
+            nums = [n for n in find_numbers(sent) if n.reading.ok and n.reading.unit == unit]
+            if len(nums) < len(values):
+                continue
+            nums = nums[-len(values):]  # the enumeration closes the sentence: "… A 79,96% và B 79,92%"
+            gaps = [sent[a.end: b.start] for a, b in zip(nums, nums[1:], strict=False)]
+            if not all(re.match(r"\s*(?:,|và|;)\s", g + " ") for g in gaps):
+                break
+            starts = [re.split(r"\b(?:là|gồm|như)\b|:", sent[: nums[0].start])[-1]]
+            starts += [re.sub(r"^\s*(?:,|và|;)\s*", "", g) for g in gaps]
+            labels = [clean_label(x) for x in starts]
+            break
+        if len(labels) != len(values) or not all(labels):
+            continue
+        survey = "provincial" if _OWN_SURVEY.search(text[max(0, m.start() - 300): m.end()]) else None
+        year = ctx.report_year
+        if year is None:
+            continue
+        for label, rd in zip(labels, values, strict=True):
+            out.append(RawObservation(index=ctx.index, year=year, entity=ctx.entity, label=label, value=rd.value,
+                                      unit=rd.unit if rd.unit in ("%", "points") else ctx.unit,
+                                      decimals=rd.decimals, source=source(m.group(0)), survey=survey))
     return out
 
 

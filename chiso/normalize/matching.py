@@ -244,17 +244,21 @@ def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], 
     groups: dict[tuple[str, str, str, bool], list[RawObservation]] = {}
     for obs in result.observations:
         obs.flags = [f for f in obs.flags if f.code not in _MATCH_FLAGS]  # matching again replaces its flags
-        k = (obs.index, match_key(obs.label), match_key(obs.group) if obs.group else "", obs.is_total)
+        k = (obs.index, match_key(obs.label), match_key(obs.group) if obs.group else "", obs.is_total, obs.survey)
         groups.setdefault(k, []).append(obs)
     report_year = result.meta.report_year
-    for (index, _, _, is_total), members in groups.items():
+    for (index, _, _, is_total, survey), members in groups.items():
         years = [o.year for o in members]
         year = max(y for y in years if report_year is None or y <= report_year) if \
             any(report_year is None or y <= report_year for y in years) else max(years)
         first = members[0]
         outcome = match_label(index, year, first.label, first.group, aliases, is_total)
+        code = outcome.code
+        if survey:  # the same criterion measured by another survey is another series
+            prefix = index.lower()
+            code = f"{prefix}.{survey}_survey{code[len(prefix):]}" if code.startswith(prefix) else f"{survey}.{code}"
         for obs in members:
-            obs.criterion = outcome.code
+            obs.criterion = code
             obs.match_score = outcome.score
             if outcome.status == "review":
                 obs.flags.append(Flag("match_review", f"'{obs.label[:60]}' ~ {outcome.candidates[0].code} "
