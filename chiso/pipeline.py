@@ -17,14 +17,6 @@ from chiso.interpret.model import Interpretation
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc"}
 
 
-def sha256_of(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 @dataclass
 class FileResult:
     path: str
@@ -43,10 +35,6 @@ class FileResult:
     @property
     def ok(self) -> bool:
         return self.error is None and self.interpretation is not None
-
-    @property
-    def table_pages(self) -> int:
-        return self.stats.get("table_pages", 0)
 
 
 def process_file(path: str | Path, known: set[str] | frozenset[str] = frozenset(),

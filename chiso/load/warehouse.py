@@ -120,10 +120,6 @@ class Warehouse:
         with self.session() as s:
             return set(s.exec(select(Document.sha256)).all())
 
-    def has_document(self, sha256: str) -> bool:
-        with self.session() as s:
-            return s.exec(select(Document.id).where(Document.sha256 == sha256)).first() is not None
-
     def aliases(self) -> dict[tuple[str, str, str], str]:
         with self.session() as s:
             return {(a.index, a.key, a.context): a.target for a in s.exec(select(Alias)).all()}
