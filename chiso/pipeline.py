@@ -61,12 +61,13 @@ def process_file(path: str | Path, known: set[str] | frozenset[str] = frozenset(
     try:
         doc = read_document(path, digest, data)
         result = interpret(doc)
-        if not result.observations:
-            named = ", ".join(result.meta.indices) or "no index named"
+        if not result.observations and not result.meta.indices:
             return FileResult(path, digest, doc.format, doc.pages, seconds=time.perf_counter() - t0,
-                              error=f"no recognisable index content: no SIPAS/PAR INDEX/PAPI/PCI figures found "
-                                    f"({named}; {len(doc.tables)} tables, {len(doc.texts)} text blocks)",
+                              error=f"no recognisable index content: no SIPAS/PAR INDEX/PAPI/PCI named or figures "
+                                    f"found ({len(doc.tables)} tables, {len(doc.texts)} text blocks)",
                               error_code="no_index_content")
+        if not result.observations:  # a plan or letter about an index, without figures: the document still counts
+            doc.warnings.append(f"no figures found ({', '.join(result.meta.indices)} named)")
         review = assign_criteria(result, aliases)
         check_document(result)
         return FileResult(path, digest, doc.format, doc.pages, interpretation=result,

@@ -77,3 +77,24 @@ def test_a_department_under_the_provincial_committee_is_the_issuer(tmp_path):
         "Sở Nội vụ tỉnh Lai Châu", "Lai Châu", "CV", "1235/SNV-CCHC", "2024-07-02")
     (o,) = res.interpretation.observations
     assert (o.year, o.value, o.entity, o.rank, o.criterion) == (2023, 79.82, "Lai Châu", 50, "sipas.total")
+
+
+def test_a_plan_about_an_index_without_figures_is_loaded_as_a_document(tmp_path):
+    from chiso.load.export import export
+    from chiso.load.warehouse import Warehouse
+
+    d = docx.Document()
+    for line in ("ỦY BAN NHÂN DÂN TỈNH LAI CHÂU", "Số: 1331/KH-UBND",
+                 "KẾ HOẠCH Cải thiện, nâng cao Chỉ số hiệu quả quản trị và hành chính công (PAPI) của tỉnh Lai Châu"
+                 " năm 2025",
+                 "Căn cứ kết quả Chỉ số PAPI năm 2024 do UNDP công bố, UBND tỉnh ban hành Kế hoạch như sau:",
+                 "1. Mục tiêu: nâng cao chất lượng phục vụ người dân."):
+        d.add_paragraph(line)
+    d.save(tmp_path / "kh.docx")
+    res = process_file(tmp_path / "kh.docx")
+    assert res.ok and res.interpretation.observations == []
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    assert wh.load(res) == 0
+    _, docs = export(wh, tmp_path / "out")
+    text = docs.read_text(encoding="utf-8")
+    assert "kh.docx" in text and ",KH,1331/KH-UBND," in text and ",PAPI,2025," in text
