@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from chiso.extract.model import TextBlock
 from chiso.interpret.model import Flag, RawObservation, Source
-from chiso.normalize.numbers import NumberMatch, find_numbers
+from chiso.normalize.numbers import find_numbers
 from chiso.normalize.text import clean_label, clean_text
 
 NUM = r"(?:[+\-]?\d[\d.,]*\d|\d)"
@@ -392,4 +392,4 @@ def _set_rank(obs: RawObservation, m: re.Match[str]) -> None:
     obs.rank, obs.rank_of = int(r), int(n)
 
 
-__all__ = ["ProseContext", "read_prose", "read_ranks", "read_national", "NumberMatch"]
+__all__ = ["ProseContext", "read_prose", "read_ranks", "read_national"]
