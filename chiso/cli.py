@@ -22,7 +22,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from chiso.pipeline import SUPPORTED_SUFFIXES, FileResult, process_file
+from chiso.model import FileResult
+from chiso.pipeline import SUPPORTED_SUFFIXES, process_file
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, help="Vietnamese governance-index reports → canonical SQLite warehouse.")
 console = Console(stderr=False, highlight=False, soft_wrap=True)

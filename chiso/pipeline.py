@@ -8,33 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from chiso.extract.model import ExtractionError
-from chiso.interpret.model import Interpretation
+from chiso.model import ExtractionError, FileResult
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc"}
 
 
-@dataclass
-class FileResult:
-    path: str
-    sha256: str | None
-    format: str | None = None
-    pages: int | None = None
-    interpretation: Interpretation | None = None
-    error: str | None = None
-    error_code: str | None = None
-    seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
-    unchanged: bool = False  # same bytes already in the warehouse: not parsed
-    stats: dict[str, int] = field(default_factory=dict)
-    review: list[tuple[str, str, str | None, list[tuple[str, str, float]]]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.interpretation is not None
 
 
 def process_file(path: str | Path, known: set[str] | frozenset[str] = frozenset(),
@@ -47,7 +27,7 @@ def process_file(path: str | Path, known: set[str] | frozenset[str] = frozenset(
     from chiso.checks.consistency import check_document
     from chiso.extract.reader import read_document
     from chiso.interpret.document import interpret
-    from chiso.normalize.matching import assign_criteria
+    from chiso.match.matching import assign_criteria
 
     t0 = time.perf_counter()
     path = str(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from chiso.interpret.model import Interpretation, RawObservation
+from chiso.model import Interpretation, RawObservation
 from chiso.normalize.text import match_key
 from chiso.pipeline import process_file
 

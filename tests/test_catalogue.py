@@ -9,11 +9,12 @@ from importlib import resources
 from helpers import FIXTURES
 from sqlmodel import select
 
+from chiso.db.catalogue import catalogue
 from chiso.db.reference import resolve_province
 from chiso.load.review import decide, open_items
 from chiso.load.schema import Observation, ReviewItem
 from chiso.load.warehouse import Warehouse
-from chiso.normalize.matching import catalogue, match_label
+from chiso.match.matching import match_label
 from chiso.pipeline import process_file
 
 
@@ -119,7 +120,7 @@ def test_review_cli_round_trip_through_csv(tmp_path):
 
 def test_entities_are_classified_and_agencies_know_their_2025_successor():
     from chiso.db.reference import read_csv
-    from chiso.normalize.entities import classify
+    from chiso.match.entities import classify
 
     assert classify("Sơn La", "Sơn La").kind == "province"
     assert classify("Cả nước", "Sơn La").kind == "national"

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from chiso.interpret.model import Flag, Interpretation, RawObservation
-from chiso.normalize.matching import catalogue
+from chiso.db.catalogue import catalogue
+from chiso.model import Flag, Interpretation, RawObservation
 
 MERGER_DAY = date(2025, 7, 1)
 

@@ -16,7 +16,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from chiso.extract.model import Cell, ExtractedDocument, ExtractionError, Table, TextBlock
+from chiso.model import Cell, ExtractedDocument, ExtractionError, Table, TextBlock
 from chiso.normalize.text import nfc
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -86,38 +86,3 @@ def find_tables(page: pdfium.PdfPage, height: float) -> list[Table]:
     edges = filter_edges(merge_edges(edges, SNAP, SNAP, JOIN, JOIN), min_length=MIN_EDGE)
     cells = intersections_to_cells(edges_to_intersections(edges, INTERSECT, INTERSECT))
     return [Table(None, group) for group in cells_to_tables(cells)]  # type: ignore[arg-type]
-
-
-def group_lines(words: list[dict]) -> list[list[dict]]:
-    """Words on one baseline form a line (a raised, smaller superscript still belongs to it)."""
-    rows: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (round(w["baseline"]), w["x0"])):
-        for row in rows:
-            ref = row[0]
-            if abs(w["baseline"] - ref["baseline"]) <= 0.45 * max(w["size"], ref["size"]):
-                row.append(w)
-                break
-        else:
-            rows.append([w])
-    for row in rows:
-        row.sort(key=lambda w: w["x0"])
-    return rows
-
-
-def join_words(line: list[dict]) -> str:
-    """Words of a line, with a space where the print leaves a gap."""
-    text = ""
-    prev = None
-    for w in line:
-        if prev is not None and w["x0"] - prev["x1"] > 0.8:
-            text += " "
-        text += w["text"]
-        prev = w
-    return text
-
-
-def cell_text(bbox: tuple[float, float, float, float], words: list[dict]) -> str:
-    """The words whose centre lies in a cell, one line per printed line."""
-    x0, top, x1, bottom = bbox
-    inside = [w for w in words if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom]
-    return "\n".join(join_words(line) for line in group_lines(inside))

@@ -10,17 +10,16 @@ Decisions that matter for numbers:
 
 from __future__ import annotations
 
-import ctypes
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
-from chiso.extract.model import BBox, Cell, ExtractedDocument, ExtractionError, Table, TextBlock
-from chiso.extract.pdf_lines import cell_text, find_tables, group_lines, join_words
+from chiso.extract.pdf_lines import find_tables
+from chiso.extract.pdf_words import cell_text, group_lines, join_words, page_words
+from chiso.model import BBox, Cell, ExtractedDocument, ExtractionError, Table, TextBlock
 from chiso.normalize.text import nfc
 
 MAX_PAGES = 1500
@@ -35,54 +34,6 @@ class _Line:
     bottom: float
     size: float
     bold: bool = False
-
-
-def _pdfium_words(page: pdfium.PdfPage, height: float) -> list[dict]:
-    """Words with position and font size, from pdfium (about 100× faster than pdfminer).
-
-    A new word starts at a space, a line break, a gap or a change of font size, so that a
-    superscript footnote marker glued to a number stays a separate (small) word.
-    """
-    tp = page.get_textpage()
-    try:
-        n = tp.count_chars()
-        words: list[dict] = []
-        cur: list[tuple[str, float, float, float, float, float]] = []
-        rect = pdfium_c.FS_RECTF()  # loose boxes: font ascent/descent, the same for every glyph of a line
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-
-        def flush() -> None:
-            if cur:
-                words.append({"text": "".join(ch for ch, *_ in cur), "x0": min(c[1] for c in cur),
-                              "x1": max(c[2] for c in cur), "top": height - max(c[4] for c in cur),
-                              "bottom": height - min(c[3] for c in cur), "size": cur[0][5],
-                              "baseline": height - cur[0][6], "bold": cur[0][7]})
-                cur.clear()
-
-        for i in range(n):
-            code = pdfium_c.FPDFText_GetUnicode(tp.raw, i)
-            if code in (32, 9, 10, 13, 0xA0, 0xFFFE, 0xFFFF, 0) or pdfium_c.FPDFText_IsGenerated(tp.raw, i) == 1:
-                flush()
-                continue
-            pdfium_c.FPDFText_GetLooseCharBox(tp.raw, i, ctypes.byref(rect))
-            left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
-            size = round(pdfium_c.FPDFText_GetFontSize(tp.raw, i), 1)
-            if size <= 1.0:
-                size = round(top - bottom, 1)
-            if cur:
-                prev = cur[-1]
-                if abs(size - prev[5]) > 0.6 or left - prev[2] > 0.25 * size or \
-                        abs(bottom - prev[3]) > 0.6 * size and left < prev[1]:
-                    flush()
-            pdfium_c.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
-            bold = pdfium_c.FPDFText_GetFontWeight(tp.raw, i) >= 600
-            if cur and bold != cur[-1][7]:
-                flush()
-            cur.append((chr(code), left, right, bottom, top, size, oy.value, bold))
-        flush()
-        return words
-    finally:
-        tp.close()
 
 
 def _body_size(words: list[dict]) -> float:
@@ -274,7 +225,7 @@ def read_pdf(path: str | Path, sha256: str, data: bytes | None = None) -> Extrac
             page = doc[page_no - 1]
             try:
                 width, height = page.get_size()
-                words = _pdfium_words(page, height)
+                words = page_words(page, height)
                 tables = [t for t in find_tables(page, height) if len(t.rows) >= 2] if words else []
             finally:
                 page.close()

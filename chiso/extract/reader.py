@@ -9,8 +9,8 @@ from pathlib import Path
 
 from chiso.extract.detect import sniff
 from chiso.extract.docx_reader import read_docx
-from chiso.extract.model import ExtractedDocument, ExtractionError, Table
 from chiso.extract.pdf_reader import read_pdf
+from chiso.model import ExtractedDocument, ExtractionError, Table
 from chiso.normalize.text import decode_legacy, legacy_encoding
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-from chiso.extract.model import ExtractedDocument, Table, TextBlock
 from chiso.interpret.merge import merge_prose
 from chiso.interpret.meta import detect_indices, read_meta
-from chiso.interpret.model import Interpretation, RawObservation
 from chiso.interpret.prose import ProseContext, read_national, read_prose, read_ranks
 from chiso.interpret.tables import TableContext, interpret_table
+from chiso.model import ExtractedDocument, Interpretation, RawObservation, Table, TextBlock
 
 DEFAULT_UNIT = {"SIPAS": "%", "PAR_INDEX": "points", "PAPI": "points", "PCI": "points"}
 _HEADING = re.compile(

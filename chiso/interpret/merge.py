@@ -14,7 +14,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from chiso.interpret.model import Flag, RawObservation, Source
+from chiso.model import Flag, RawObservation, Source
 from chiso.normalize.text import match_key
 
 _PREFIX = re.compile(r"^(?:mức\s+độ\s+hài\s+lòng|chỉ\s+số\s+hài\s+lòng|hài\s+lòng)(?:\s+của\s+người\s+dân)?"

@@ -12,8 +12,7 @@ import re
 from datetime import date
 
 from chiso.db.reference import province_name_pattern, resolve_province
-from chiso.extract.model import ExtractedDocument, Table, TextBlock
-from chiso.interpret.model import DocumentMeta
+from chiso.model import DocumentMeta, ExtractedDocument, Table, TextBlock
 from chiso.normalize.text import clean_text
 
 MOTTO = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc",

@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chiso.extract.model import TextBlock
-from chiso.interpret.model import Flag, RawObservation, Source
+from chiso.model import Flag, RawObservation, Source, TextBlock
 from chiso.normalize.numbers import find_numbers
 from chiso.normalize.text import clean_label, clean_text
 

@@ -16,8 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from chiso.db.reference import resolve_province
-from chiso.extract.model import Table
-from chiso.interpret.model import Flag, RawObservation, Source
+from chiso.model import Flag, RawObservation, Source, Table
 from chiso.normalize.numbers import Reading, read_number, read_rank
 from chiso.normalize.text import clean_label, clean_text
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from chiso.load.schema import Alias, Document, Observation, ReviewItem, now
 from chiso.load.warehouse import Warehouse
-from chiso.normalize.matching import alias_key, derived_code
+from chiso.match.matching import alias_key, derived_code
 
 NOT_IN_CATALOGUE = "none"
 

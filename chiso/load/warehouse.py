@@ -20,13 +20,13 @@ from sqlalchemy import delete, event, insert, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from chiso.interpret.model import Flag as RawFlag
-from chiso.interpret.model import RawObservation
+from chiso.db.catalogue import catalogue
 from chiso.load import schema
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
-from chiso.normalize.entities import classify
-from chiso.normalize.matching import alias_key, apply_aliases, catalogue
-from chiso.pipeline import FileResult
+from chiso.match.entities import classify
+from chiso.match.matching import alias_key, apply_aliases
+from chiso.model import FileResult, RawObservation
+from chiso.model import Flag as RawFlag
 
 DEFAULT_DB = "sqlite:///chiso-warehouse.sqlite"
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from chiso.db.reference import read_csv
-from chiso.interpret.model import Flag, Interpretation, RawObservation
+from chiso.db.catalogue import Node, catalogue
+from chiso.model import Flag, Interpretation, RawObservation
 from chiso.normalize.text import match_key, slug
 
 HIGH = 90.0
@@ -33,88 +32,10 @@ GROUP_MARGIN = 12.0
 
 
 @dataclass
-class Node:
-    index: str
-    period: str
-    code: str
-    parent: str | None
-    level: str
-    name: str
-    keys: list[str]
-    children: list[str] = field(default_factory=list)
-    number: str = ""
-
-
-@dataclass
 class Candidate:
     code: str
     name: str
     score: float
-
-
-@dataclass
-class Catalogue:
-    nodes: dict[tuple[str, str, str], Node]  # (index, period, code)
-    periods: dict[str, list[tuple[str, int, int | None]]]  # index -> [(period, from, to)]
-    successors: dict[tuple[str, str], str] = field(default_factory=dict)  # (index, code) -> successor code
-
-    def series(self, index: str, code: str) -> str:
-        """The newest code of a criterion: follows renames and successions (not splits/merges)."""
-        seen = {code}
-        while (nxt := self.successors.get((index, code))) and nxt not in seen:
-            seen.add(nxt)
-            code = nxt
-        return code
-
-    def period_for(self, index: str, year: int) -> str | None:
-        spans = self.periods.get(index, [])
-        for name, start, end in spans:
-            if start <= year and (end is None or year <= end):
-                return name
-        if not spans:
-            return None
-        # outside every span: the nearest one
-        return min(spans, key=lambda s: min(abs(year - s[1]), abs(year - (s[2] or s[1]))))[0]
-
-    def in_period(self, index: str, period: str) -> list[Node]:
-        return [n for (i, p, _), n in self.nodes.items() if i == index and p == period]
-
-    def descendants(self, node: Node) -> list[Node]:
-        out, stack = [], list(node.children)
-        while stack:
-            code = stack.pop()
-            child = self.nodes.get((node.index, node.period, code))
-            if child:
-                out.append(child)
-                stack.extend(child.children)
-        return out
-
-
-@lru_cache(maxsize=1)
-def catalogue() -> Catalogue:
-    nodes: dict[tuple[str, str, str], Node] = {}
-    for row in read_csv("catalogue/criteria.csv"):
-        names = [row["name"]] + [a for a in row.get("aliases", "").split(";") if a.strip()]
-        keys = list(dict.fromkeys(k for k in (match_key(n) for n in names) if k))
-        nodes[(row["index"], row["period"], row["code"])] = Node(
-            row["index"], row["period"], row["code"], row.get("parent") or None, row.get("level", ""),
-            row["name"], keys, number=(row.get("number") or "").strip())
-    for node in nodes.values():
-        if node.parent and (parent := nodes.get((node.index, node.period, node.parent))):
-            parent.children.append(node.code)
-    periods: dict[str, list[tuple[str, int, int | None]]] = {}
-    for row in read_csv("catalogue/periods.csv"):
-        try:
-            start = int(row["valid_from"])
-        except (KeyError, ValueError):
-            continue
-        end = int(row["valid_to"]) if row.get("valid_to", "").strip().isdigit() else None
-        periods.setdefault(row["index"], []).append((row["period"], start, end))
-    successors: dict[tuple[str, str], str] = {}
-    for row in read_csv("catalogue/crosswalk.csv"):
-        if row.get("relation") in ("same", "renamed", "replaced") and row.get("from_code") != row.get("to_code"):
-            successors[(row["index"], row["from_code"])] = row["to_code"]
-    return Catalogue(nodes, periods, successors)
 
 
 def derived_code(index: str, label: str, group: str | None) -> str:

@@ -1,0 +1,192 @@
+"""The shared model: what each stage hands to the next.
+
+Every stage may import this module and no stage imports a stage above it (dlt keeps its
+`ExtractInfo`/`NormalizeInfo`/`LoadInfo` in one common module the same way). Readers
+produce an `ExtractedDocument` (text blocks and tables with provenance, the same shape for
+PDF, DOCX and OCR), interpretation turns it into an `Interpretation` (document metadata
+and `RawObservation`s), matching and checks annotate those, and the loader writes them.
+
+A merged table cell is one `Cell` object referenced from every grid position it covers
+(its origin knows its span), so nothing downstream has to guess whether repeated text is
+a merge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass
+class Cell:
+    text: str
+    row: int  # origin row in the table grid
+    col: int  # origin column
+    rowspan: int = 1
+    colspan: int = 1
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass
+class Table:
+    number: int  # 1-based order of the table in the document
+    grid: list[list[Cell | None]]
+    page: int | None = None  # first page the table is on
+    pages: list[int] = field(default_factory=list)
+    bbox: BBox | None = None
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.grid)
+
+    @property
+    def n_cols(self) -> int:
+        return max((len(r) for r in self.grid), default=0)
+
+    def cell(self, r: int, c: int) -> Cell | None:
+        row = self.grid[r]
+        return row[c] if c < len(row) else None
+
+    def text(self, r: int, c: int) -> str:
+        cell = self.cell(r, c)
+        return cell.text if cell else ""
+
+    def is_origin(self, r: int, c: int) -> bool:
+        cell = self.cell(r, c)
+        return cell is not None and cell.row == r and cell.col == c
+
+
+@dataclass
+class TextBlock:
+    text: str
+    number: int  # 1-based order among the document's text blocks
+    page: int | None = None
+    bbox: BBox | None = None
+    kind: str = "paragraph"  # paragraph | footnote | header
+    emphasis: bool = False  # set in bold or a heading style: a heading when it states no figure
+
+
+@dataclass
+class ExtractedDocument:
+    path: str
+    sha256: str
+    format: str  # pdf | docx
+    blocks: list[TextBlock | Table]
+    pages: int | None = None
+    title: str | None = None  # file metadata title, when present
+    warnings: list[str] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def texts(self) -> list[TextBlock]:
+        return [b for b in self.blocks if isinstance(b, TextBlock)]
+
+
+class ExtractionError(Exception):
+    """A file that cannot be read, with a reason a person can act on."""
+
+    def __init__(self, reason: str, code: str = "damaged"):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+INDICES = ("SIPAS", "PAR_INDEX", "PAPI", "PCI")
+
+
+@dataclass
+class Source:
+    """Where a value was printed: enough to find it again in the file."""
+
+    kind: str  # table | text | footnote
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    block: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    snippet: str = ""
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+@dataclass
+class Flag:
+    code: str
+    message: str
+    severity: str = "warning"  # info | warning | error
+
+
+@dataclass
+class RawObservation:
+    index: str
+    year: int
+    entity: str
+    label: str
+    value: float
+    unit: str | None
+    source: Source
+    group: str | None = None  # enclosing group/area/dimension label as printed
+    max: float | None = None
+    rank: int | None = None
+    rank_of: int | None = None
+    rank_scope: str = "national"  # national | province (ranking of agencies/districts)
+    decimals: int = 2
+    change: float | None = None  # printed change vs previous year (a check, not a value)
+    change_decimals: int = 2
+    measure: str = "value"  # value | self_assessed | score_points
+    survey: str | None = None  # "provincial": from the province's own survey, not the national one
+    is_total: bool = False  # the index itself (set from the "__total__" group marker at the end of interpretation)
+    criterion: str | None = None  # canonical code, set by matching
+    match_score: float | None = None
+    flags: list[Flag] = field(default_factory=list)
+    also_at: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class DocumentMeta:
+    province: str | None = None
+    issuer: str | None = None
+    doc_type: str | None = None
+    number: str | None = None
+    date: str | None = None
+    report_year: int | None = None
+    draft: bool = False
+    indices: list[str] = field(default_factory=list)
+    title: str = ""
+    subject: str | None = None  # entity the document's own figures are about
+    primary_index: str | None = None
+
+
+@dataclass
+class Interpretation:
+    meta: DocumentMeta
+    observations: list[RawObservation]
+    flags: list[tuple[Flag, Source | None]] = field(default_factory=list)  # document-level findings
+
+
+@dataclass
+class FileResult:
+    path: str
+    sha256: str | None
+    format: str | None = None
+    pages: int | None = None
+    interpretation: Interpretation | None = None
+    error: str | None = None
+    error_code: str | None = None
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    unchanged: bool = False  # same bytes already in the warehouse: not parsed
+    stats: dict[str, int] = field(default_factory=dict)
+    review: list[tuple[str, str, str | None, list[tuple[str, str, float]]]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.interpretation is not None
