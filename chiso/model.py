@@ -146,6 +146,7 @@ class RawObservation:
     is_total: bool = False  # the index itself (set from the "__total__" group marker at the end of interpretation)
     criterion: str | None = None  # canonical code, set by matching
     match_score: float | None = None
+    responsible: str | None = None  # the agency a scoring table names as responsible (not the entity)
     flags: list[Flag] = field(default_factory=list)
     also_at: list[Source] = field(default_factory=list)
 
@@ -163,6 +164,7 @@ class DocumentMeta:
     title: str = ""
     subject: str | None = None  # entity the document's own figures are about
     primary_index: str | None = None
+    source_kind: str = "report"  # report | national_dataset
 
 
 @dataclass

@@ -55,6 +55,9 @@ class Document(SQLModel, table=True):
     report_year: int | None = None
     draft: bool = False
     title: str = ""
+    source_kind: str = "report"  # report | national_dataset
+    n_numbers: int | None = None  # numbers printed in the document's text and tables
+    n_unexplained: int | None = None  # of those, neither an observation nor a known non-observation
     status: str = Field(default="current", index=True)  # current | superseded
     superseded_by: int | None = None
     loaded_at: datetime = Field(default_factory=now)
@@ -62,6 +65,7 @@ class Document(SQLModel, table=True):
 
 class Observation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default="", index=True)  # stable id: the same for the same document ingested again
     document_id: int = Field(foreign_key="document.id", index=True)
     index: str = Field(index=True)
     year: int = Field(index=True)
@@ -89,6 +93,7 @@ class Observation(SQLModel, table=True):
     bbox: str | None = None
     provenance: str = ""  # JSON: every place the value is printed
     match_score: float | None = None
+    responsible: str | None = None  # agency named responsible in a scoring table
     flags: str = ""  # ';'-separated flag codes
 
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
@@ -146,7 +147,7 @@ class Warehouse:
                 sha256=result.sha256, source_file=name, source_path=str(result.path), format=result.format or "",
                 pages=result.pages, province=meta.province, issuer=meta.issuer, doc_type=meta.doc_type,
                 number=meta.number, date=meta.date, indices=";".join(meta.indices), report_year=meta.report_year,
-                draft=meta.draft, title=meta.title[:1000], status="current", loaded_at=now())).inserted_primary_key[0]
+                draft=meta.draft, title=meta.title[:1000], source_kind=meta.source_kind, status="current", loaded_at=now())).inserted_primary_key[0]
             old = [r[0] for r in conn.execute(select(Document.id).where(
                 Document.source_file == name, Document.status == "current", Document.id != doc_id))]
             if old:
@@ -156,7 +157,9 @@ class Warehouse:
                                                                                    superseded_by=doc_id))
             conflicts = _cross_source(conn, name, meta.draft, interp.observations)
             self._entities(conn, meta.province, {o.entity for o in interp.observations})
-            rows = [_observation_row(doc_id, meta.province, o) for o in interp.observations]
+            rows = [_observation_row(doc_id, meta.province, o, uid)
+                    for o, uid in zip(interp.observations, observation_uids(result.sha256, interp.observations),
+                                      strict=True)]
             ids = [r[0] for r in conn.execute(insert(Observation).returning(Observation.id,
                                                                             sort_by_parameter_order=True), rows)] \
                 if rows else []
@@ -250,11 +253,30 @@ def _sync_catalogue(conn) -> None:  # noqa: ANN001
         for n in cat.nodes.values()])
 
 
-def _observation_row(document_id: int, province: str | None, obs: RawObservation) -> dict:
+def observation_uids(sha256: str, observations: list[RawObservation]) -> list[str]:
+    """Stable ids: the same bytes give the same ids on every ingest, so other tools can join on them.
+
+    Made from the document's hash and what the value is (index, year, entity, label as printed,
+    measure, survey) and where it is printed; a repeat within a document gets a counter.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for o in observations:
+        s = o.source
+        key = "|".join(str(x) for x in (sha256, o.index, o.year, o.entity, o.label, o.measure, o.survey or "",
+                                        s.kind, s.page, s.table, s.row, s.col, s.block))
+        digest = hashlib.sha1(key.encode()).hexdigest()[:16]
+        n = seen.get(digest, 0)
+        seen[digest] = n + 1
+        out.append(digest if n == 0 else f"{digest}-{n}")
+    return out
+
+
+def _observation_row(document_id: int, province: str | None, obs: RawObservation, uid: str) -> dict:
     src = obs.source
     provenance = [src.as_dict()] + [a.as_dict() for a in obs.also_at]
     return dict(
-        document_id=document_id, index=obs.index, year=obs.year, province=province, entity=obs.entity,
+        uid=uid, document_id=document_id, index=obs.index, year=obs.year, province=province, entity=obs.entity,
         criterion=obs.criterion, series=catalogue().series(obs.index, obs.criterion) if obs.criterion else None,
         label=obs.label, group_label=obs.group, value=obs.value, unit=obs.unit,
         max=obs.max, rank=obs.rank, rank_of=obs.rank_of, rank_scope=obs.rank_scope, measure=obs.measure,
@@ -262,6 +284,7 @@ def _observation_row(document_id: int, province: str | None, obs: RawObservation
         row_no=src.row, col_no=src.col, block_no=src.block,
         bbox=",".join(f"{v:.1f}" for v in src.bbox) if src.bbox else None,
         provenance=json.dumps(provenance, ensure_ascii=False), match_score=obs.match_score,
+        responsible=obs.responsible,
         flags=";".join(dict.fromkeys(f.code for f in obs.flags)))
 
 
