@@ -36,6 +36,9 @@ class Table:
     page: int | None = None  # first page the table is on
     pages: list[int] = field(default_factory=list)
     bbox: BBox | None = None
+    origin: str = ""  # how it was found: docx | ruled | borderless | sheet
+    col_x: list[tuple[float, float]] | None = None  # column extents (borderless: to join page parts)
+    sheet: str | None = None  # worksheet name: a spreadsheet gives one Table per sheet
 
     @property
     def n_rows(self) -> int:
@@ -72,7 +75,7 @@ class TextBlock:
 class ExtractedDocument:
     path: str
     sha256: str
-    format: str  # pdf | docx
+    format: str  # pdf | docx | xlsx | xls | csv
     blocks: list[TextBlock | Table]
     pages: int | None = None
     title: str | None = None  # file metadata title, when present
@@ -104,7 +107,7 @@ INDICES = ("SIPAS", "PAR_INDEX", "PAPI", "PCI")
 class Source:
     """Where a value was printed: enough to find it again in the file."""
 
-    kind: str  # table | text | footnote
+    kind: str  # table | text | footnote | sheet (a spreadsheet cell)
     page: int | None = None
     table: int | None = None
     row: int | None = None
@@ -112,6 +115,7 @@ class Source:
     block: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     snippet: str = ""
+    sheet: str | None = None  # worksheet name (kind "sheet"; row/col are 0-based: row 0, col 0 is A1)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}

@@ -5,7 +5,9 @@ Decisions that matter for numbers:
   reads as `06/4/20251`); words set much smaller than the body text inside body lines
   are dropped, and small-print lines at the foot of a page become footnote blocks;
 - a table that continues on the next page (repeated header row, same columns) becomes
-  one table, and a merged group label cut by the page break is joined back together.
+  one table, and a merged group label cut by the page break is joined back together;
+- tables are ruled (cells from the drawn rules, `pdf_ruled`) or borderless (columns from
+  the aligned numbers, `pdf_borderless`); both give the same `Table`.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from chiso.extract.pdf_lines import find_tables
-from chiso.extract.pdf_words import cell_text, group_lines, join_words, page_words
-from chiso.model import BBox, Cell, ExtractedDocument, ExtractionError, Table, TextBlock
+from chiso.extract.pdf_borderless import find_borderless_tables
+from chiso.extract.pdf_ruled import ruled_tables
+from chiso.extract.pdf_stitch import continues, continues_paragraph, stitch
+from chiso.extract.pdf_words import group_lines, join_words, page_words
+from chiso.extract.settings import DEFAULT, PdfSettings
+from chiso.model import BBox, ExtractedDocument, ExtractionError, Table, TextBlock
 from chiso.normalize.text import nfc
 
 MAX_PAGES = 1500
@@ -43,20 +48,27 @@ def _body_size(words: list[dict]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 12.0
 
 
+def _drop_superscripts(row: list[dict], small_ratio: float) -> list[dict]:
+    """Footnote markers: small digits in a line of body-sized words."""
+    main = _main_size(row)
+    return [w for w in row if not (w["size"] < small_ratio * main and re.fullmatch(r"[\d*,]+", w["text"]))] or row
+
+
+def _main_size(row: list[dict]) -> float:
+    weight: Counter[float] = Counter()
+    for w in row:
+        weight[round(w["size"], 1)] += len(w["text"])
+    return weight.most_common(1)[0][0]
+
+
+def _line(row: list[dict]) -> _Line:
+    return _Line(nfc(join_words(row)), min(w["x0"] for w in row), max(w["x1"] for w in row),
+                 min(w["top"] for w in row), max(w["bottom"] for w in row), _main_size(row),
+                 all(w.get("bold") for w in row))
+
+
 def _lines(words: list[dict]) -> list[_Line]:
-    lines: list[_Line] = []
-    for row in group_lines(words):
-        weight: Counter[float] = Counter()
-        for w in row:
-            weight[round(w["size"], 1)] += len(w["text"])
-        main = weight.most_common(1)[0][0]
-        # drop superscript markers: small digits in a line of body-sized words
-        kept = [w for w in row if not (w["size"] < 0.8 * main and re.fullmatch(r"[\d*,]+", w["text"]))] or row
-        lines.append(_Line(nfc(join_words(kept)), min(w["x0"] for w in kept), max(w["x1"] for w in kept),
-                           min(w["top"] for w in kept), max(w["bottom"] for w in kept), main,
-                           all(w.get("bold") for w in kept)))
-    lines.sort(key=lambda ln: ln.top)
-    return lines
+    return sorted((_line(row) for row in group_lines(words)), key=lambda ln: ln.top)
 
 
 def _paragraphs(lines: list[_Line], left: float, right: float) -> list[list[_Line]]:
@@ -96,99 +108,6 @@ def _join(lines: list[_Line]) -> str:
     return text
 
 
-def _grid(table, page_no: int, words: list[dict], number: int = 0) -> Table:  # noqa: ANN001
-    """A pdfplumber Table (cell boxes) → our grid, each origin cell with its span and text."""
-    rows = table.rows
-    n_rows = len(rows)
-    n_cols = max((len(r.cells) for r in rows), default=0)
-    grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
-    origins: list[Cell] = []
-    col_x: list[float | None] = [None] * n_cols
-    row_y: list[float | None] = [None] * n_rows
-    for r, row in enumerate(rows):
-        for c, bbox in enumerate(row.cells):
-            if bbox is None:
-                continue
-            if col_x[c] is None:
-                col_x[c] = bbox[0] + 1.0
-            if row_y[r] is None:
-                row_y[r] = bbox[1] + 1.0
-    for r, row in enumerate(rows):
-        for c, bbox in enumerate(row.cells):
-            if bbox is None:
-                continue
-            cell = Cell(text=nfc(cell_text(bbox, words)), row=r, col=c, page=page_no, bbox=tuple(bbox))
-            grid[r][c] = cell
-            origins.append(cell)
-    # spans: an origin covers every grid position whose top-left point lies inside its bbox
-    for cell in origins:
-        x0, top, x1, bottom = cell.bbox
-        cs = sum(1 for x in col_x if x is not None and x0 <= x < x1 - 0.5)
-        rs = sum(1 for y in row_y if y is not None and top <= y < bottom - 0.5)
-        cell.colspan, cell.rowspan = max(cs, 1), max(rs, 1)
-        for r in range(cell.row, min(cell.row + cell.rowspan, n_rows)):
-            for c in range(cell.col, min(cell.col + cell.colspan, n_cols)):
-                if grid[r][c] is None:
-                    grid[r][c] = cell
-    return Table(number=number, grid=grid, page=page_no, pages=[page_no], bbox=tuple(table.bbox))
-
-
-def _row_texts(t: Table, r: int) -> list[str]:
-    return [re.sub(r"\s+", " ", t.text(r, c)).strip().lower() for c in range(t.n_cols)]
-
-
-def _stitch(prev: Table, cont: Table) -> None:
-    """Append `cont` (the part on the next page) to `prev`, in place."""
-    start = 1 if _row_texts(cont, 0) == _row_texts(prev, 0) else 0
-    offset = prev.n_rows - start
-    last = prev.n_rows - 1
-    replace: dict[int, Cell] = {}
-    if start < cont.n_rows:
-        for c in range(min(prev.n_cols, cont.n_cols)):
-            above, first = prev.cell(last, c), cont.cell(start, c)
-            if above is None or first is None or first.col != c or id(first) in replace:
-                continue
-            txt = first.text.strip()
-            reaches_bottom = above.row + above.rowspan - 1 == last
-            spans = above.rowspan > 1 or above.row < last
-            numeric_above = bool(re.search(r"\d", above.text)) and not re.search(r"[a-zà-ỹ]{3}", above.text.lower())
-            if not reaches_bottom or numeric_above:
-                continue
-            if (txt == "" and spans) or (txt[:1].islower() and c == above.col):
-                if txt:
-                    above.text = above.text.rstrip() + "\n" + txt
-                replace[id(first)] = above
-    for r in range(start, cont.n_rows):
-        new_row: list[Cell | None] = []
-        for c in range(prev.n_cols):
-            cell = cont.cell(r, c) if c < cont.n_cols else None
-            if cell is not None and id(cell) in replace:
-                target = replace[id(cell)]
-                if r + offset >= target.row + target.rowspan:
-                    target.rowspan = r + offset - target.row + 1
-                new_row.append(target)
-                continue
-            if cell is not None and cell.row == r and cell.col == c:
-                cell.row = r + offset
-            new_row.append(cell)
-        prev.grid.append(new_row)
-    prev.pages.extend(p for p in cont.pages if p not in prev.pages)
-
-
-def _continues_paragraph(prev: str, nxt: str) -> bool:
-    return not re.search(r"[.:;!?…]\s*$", prev) and bool(re.match(r"[a-zà-ỹđ0-9(]", nxt))
-
-
-def _continues(prev: Table, cont: Table, cont_is_first: bool) -> bool:
-    if not cont_is_first or prev.n_cols != cont.n_cols:
-        return False
-    if _row_texts(cont, 0) == _row_texts(prev, 0):
-        return True
-    if prev.bbox and cont.bbox:
-        return abs(prev.bbox[0] - cont.bbox[0]) < 3 and abs(prev.bbox[2] - cont.bbox[2]) < 3
-    return False
-
-
 def _open(data: bytes) -> pdfium.PdfDocument:
     """pdfium opens a PDF in milliseconds: refuse encrypted, broken and huge files before anything else."""
     try:
@@ -208,81 +127,97 @@ def _open(data: bytes) -> pdfium.PdfDocument:
     return doc
 
 
-def read_pdf(path: str | Path, sha256: str, data: bytes | None = None) -> ExtractedDocument:
-    """Read a PDF with pdfium only: text with positions and sizes, and ruled tables from its
-    drawing operations through pdfplumber's grid algorithm (see pdf_lines)."""
+def read_pdf(path: str | Path, sha256: str, data: bytes | None = None,
+             settings: PdfSettings = DEFAULT) -> ExtractedDocument:
+    """Read a PDF with pdfium only: text with positions and sizes, ruled tables from its drawing
+    operations through pdfplumber's grid algorithm (see pdf_lines), borderless tables from the
+    positions of the words (see pdf_borderless)."""
     path = Path(path)
     data = data if data is not None else path.read_bytes()
     doc = _open(data)
+    blocks: list[TextBlock | Table] = []
+    footnotes: list[TextBlock] = []
+    stats = {"pages": len(doc), "table_pages": 0, "chars": 0}
     try:
-        n_pages = len(doc)
-        blocks: list[TextBlock | Table] = []
-        footnotes: list[TextBlock] = []
-        n_table = 0
-        total_chars = 0
-        table_pages = 0
-        for page_no in range(1, n_pages + 1):
+        for page_no in range(1, len(doc) + 1):
             page = doc[page_no - 1]
             try:
-                width, height = page.get_size()
-                words = page_words(page, height)
-                tables = [t for t in find_tables(page, height) if len(t.rows) >= 2] if words else []
+                items, foot = _read_page(page, page_no, settings, stats)
             finally:
                 page.close()
-            total_chars += sum(len(w["text"]) for w in words)
-            if not words:
-                continue
-            table_pages += bool(tables)
-            grids = [_grid(t, page_no, words) for t in tables]
-            boxes = [t.bbox for t in tables]
-            words = [w for w in words if not any(b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and
-                                                 b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1
-                                                 for b in boxes)]
-            body = _body_size(words)
-            lines = _lines(words)
-            # page numbers / running headers: a lone number at the top or bottom margin
-            lines = [ln for ln in lines if not (re.fullmatch(r"[-–\s]*\d{1,4}[-–\s]*", ln.text)
-                                                 and (ln.top < 70 or ln.bottom > height - 50))]
-            body_lines = [ln for ln in lines if ln.size >= 0.8 * body]
-            small = [ln for ln in lines if ln.size < 0.8 * body]
-            lowest_body = max((ln.bottom for ln in body_lines), default=0)
-            lowest_body = max([lowest_body] + [b[3] for b in boxes])
-            foot = [ln for ln in small if ln.top >= lowest_body - 2]
-            inline_small = [ln for ln in small if ln.top < lowest_body - 2]
-            body_lines = sorted(body_lines + inline_small, key=lambda ln: ln.top)
-
-            left = min((ln.x0 for ln in body_lines), default=0)
-            right = max((ln.x1 for ln in body_lines), default=width)
-            items: list[tuple[float, TextBlock | Table]] = []
-            for para in _paragraphs(body_lines, left, right):
-                text = _join(para)
-                if text:
-                    bbox: BBox = (min(p.x0 for p in para), para[0].top, max(p.x1 for p in para), para[-1].bottom)
-                    items.append((para[0].top, TextBlock(text=text, number=0, page=page_no, bbox=bbox,
-                                                         emphasis=all(p.bold for p in para))))
-            for t, grid in zip(tables, grids, strict=True):
-                n_table += 1
-                grid.number = n_table
-                items.append((t.bbox[1], grid))
-            items.sort(key=lambda it: it[0])
-            for i, (_, item) in enumerate(items):
-                if isinstance(item, Table) and blocks and isinstance(blocks[-1], Table) and \
-                        _continues(blocks[-1], item, i == 0):
-                    _stitch(blocks[-1], item)
-                    n_table -= 1
-                    continue
-                if i == 0 and isinstance(item, TextBlock) and blocks and isinstance(blocks[-1], TextBlock) \
-                        and _continues_paragraph(blocks[-1].text, item.text):
-                    blocks[-1].text = blocks[-1].text + " " + item.text  # a sentence cut by the page break
-                    continue
-                blocks.append(item)
-            footnotes.extend(_footnotes(foot, page_no))
-        if total_chars == 0:
+            _append_page(blocks, items)
+            footnotes.extend(foot)
+        if stats["chars"] == 0:
             raise ExtractionError("no text layer (scanned PDF): needs OCR before it can be read", "no_text")
         title = doc.get_metadata_value("Title") or None
+        n_pages = len(doc)
     finally:
         doc.close()
-    # renumber tables and text blocks in order
+    _number_blocks(blocks, footnotes)
+    stats.pop("chars")
+    return ExtractedDocument(path=str(path), sha256=sha256, format="pdf", blocks=blocks + footnotes,
+                             pages=n_pages, title=nfc(title) if isinstance(title, str) else None, stats=stats)
+
+
+def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats: dict[str, int]
+               ) -> tuple[list[tuple[float, TextBlock | Table]], list[TextBlock]]:
+    """One page → its blocks in reading order (with their top) and its footnotes."""
+    width, height = page.get_size()
+    words = page_words(page, height)
+    stats["chars"] += sum(len(w["text"]) for w in words)
+    if not words:
+        return [], []
+    tables = ruled_tables(page, height, words, page_no)
+    boxes = [t.bbox for t in tables if t.bbox]
+    words = [w for w in words if not any(b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and
+                                         b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1 for b in boxes)]
+    body_size = _body_size(words)
+    rows = [_drop_superscripts(row, settings.small_print_ratio) for row in group_lines(words)]
+    rows = [row for row in rows if not _page_number(row, height, settings)]
+    body_rows = [row for row in rows if _main_size(row) >= settings.small_print_ratio * body_size]
+    small = [_line(row) for row in rows if _main_size(row) < settings.small_print_ratio * body_size]
+    lowest = max([_line(r).bottom for r in body_rows] + [b[3] for b in boxes], default=0)
+    foot = [ln for ln in small if ln.top >= lowest - 2]
+    borderless, rest = find_borderless_tables([w for row in body_rows for w in row], page_no, settings)
+    tables += borderless
+    stats["table_pages"] += bool(tables)
+    body_lines = sorted(_lines(rest) + [ln for ln in small if ln.top < lowest - 2], key=lambda ln: ln.top)
+    items: list[tuple[float, TextBlock | Table]] = [(t.bbox[1] if t.bbox else 0.0, t) for t in tables]
+    left = min((ln.x0 for ln in body_lines), default=0)
+    right = max((ln.x1 for ln in body_lines), default=width)
+    for para in _paragraphs(body_lines, left, right):
+        text = _join(para)
+        if text:
+            bbox: BBox = (min(p.x0 for p in para), para[0].top, max(p.x1 for p in para), para[-1].bottom)
+            items.append((para[0].top, TextBlock(text=text, number=0, page=page_no, bbox=bbox,
+                                                 emphasis=all(p.bold for p in para))))
+    items.sort(key=lambda it: it[0])
+    return items, _footnotes(foot, page_no)
+
+
+def _page_number(row: list[dict], height: float, settings: PdfSettings) -> bool:
+    """A lone number at the top or bottom margin: a page number or running header."""
+    text = join_words(row)
+    top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
+    return bool(re.fullmatch(r"[-–\s]*\d{1,4}[-–\s]*", text)) and \
+        (top < settings.page_number_top or bottom > height - settings.page_number_bottom)
+
+
+def _append_page(blocks: list[TextBlock | Table], items: list[tuple[float, TextBlock | Table]]) -> None:
+    """Add a page's blocks, joining a table or a sentence that the page break cut."""
+    for i, (_, item) in enumerate(items):
+        if isinstance(item, Table) and blocks and isinstance(blocks[-1], Table) and continues(blocks[-1], item, i == 0):
+            stitch(blocks[-1], item)
+            continue
+        if i == 0 and isinstance(item, TextBlock) and blocks and isinstance(blocks[-1], TextBlock) \
+                and continues_paragraph(blocks[-1].text, item.text):
+            blocks[-1].text = blocks[-1].text + " " + item.text  # a sentence cut by the page break
+            continue
+        blocks.append(item)
+
+
+def _number_blocks(blocks: list[TextBlock | Table], footnotes: list[TextBlock]) -> None:
+    """Tables and text blocks numbered in reading order (footnotes after the body)."""
     t_no = b_no = 0
     for b in blocks:
         if isinstance(b, Table):
@@ -292,9 +227,6 @@ def read_pdf(path: str | Path, sha256: str, data: bytes | None = None) -> Extrac
         if isinstance(b, TextBlock):
             b_no += 1
             b.number = b_no
-    return ExtractedDocument(path=str(path), sha256=sha256, format="pdf", blocks=blocks + footnotes,
-                             pages=n_pages, title=nfc(title) if isinstance(title, str) else None,
-                             stats={"pages": n_pages, "table_pages": table_pages})
 
 
 def _footnotes(foot: list[_Line], page_no: int) -> list[TextBlock]:

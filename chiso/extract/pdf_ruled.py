@@ -1,0 +1,54 @@
+"""Ruled tables of a PDF page: pdfplumber's cell boxes → our grid with merged-cell spans."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+
+from chiso.extract.pdf_lines import find_tables
+from chiso.extract.pdf_words import cell_text
+from chiso.model import Cell, Table
+from chiso.normalize.text import nfc
+
+
+def ruled_tables(page: pdfium.PdfPage, height: float, words: list[dict], page_no: int) -> list[Table]:
+    """Every ruled table of at least two rows on the page, its cells holding the words inside them."""
+    return [_grid(t, page_no, words) for t in find_tables(page, height) if len(t.rows) >= 2]
+
+
+def _grid(table, page_no: int, words: list[dict], number: int = 0) -> Table:  # noqa: ANN001
+    """A pdfplumber Table (cell boxes) → our grid, each origin cell with its span and text."""
+    rows = table.rows
+    n_rows = len(rows)
+    n_cols = max((len(r.cells) for r in rows), default=0)
+    grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
+    origins: list[Cell] = []
+    col_x: list[float | None] = [None] * n_cols
+    row_y: list[float | None] = [None] * n_rows
+    for r, row in enumerate(rows):
+        for c, bbox in enumerate(row.cells):
+            if bbox is None:
+                continue
+            if col_x[c] is None:
+                col_x[c] = bbox[0] + 1.0
+            if row_y[r] is None:
+                row_y[r] = bbox[1] + 1.0
+    for r, row in enumerate(rows):
+        for c, bbox in enumerate(row.cells):
+            if bbox is None:
+                continue
+            cell = Cell(text=nfc(cell_text(bbox, words)), row=r, col=c, page=page_no, bbox=tuple(bbox))
+            grid[r][c] = cell
+            origins.append(cell)
+    # spans: an origin covers every grid position whose top-left point lies inside its bbox
+    for cell in origins:
+        x0, top, x1, bottom = cell.bbox
+        cs = sum(1 for x in col_x if x is not None and x0 <= x < x1 - 0.5)
+        rs = sum(1 for y in row_y if y is not None and top <= y < bottom - 0.5)
+        cell.colspan, cell.rowspan = max(cs, 1), max(rs, 1)
+        for r in range(cell.row, min(cell.row + cell.rowspan, n_rows)):
+            for c in range(cell.col, min(cell.col + cell.colspan, n_cols)):
+                if grid[r][c] is None:
+                    grid[r][c] = cell
+    return Table(number=number, grid=grid, page=page_no, pages=[page_no], bbox=tuple(table.bbox), origin="ruled")
+
+
