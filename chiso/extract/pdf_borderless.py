@@ -38,7 +38,7 @@ from chiso.model import Cell, Table
 _NUMBER = re.compile(r"^[+\-–−]?\d{1,3}(?:[.,]\d{3})*(?:[.,]\d+)?\s*%?$|^[+\-–−]?\d+(?:[.,]\d+)?%?$"
                      r"|^\d{1,3}(?:[.,]\d+)?/\d{1,3}(?:[.,]\d+)?$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[IVX]{1,5}\.|[-+•–])(?:\s|$)")
+_NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.,)]|[a-zđ]\)|[IVX]{1,5}\.|[-+•–])(?:\s|$)")
 
 
 @dataclass
@@ -134,12 +134,16 @@ def _regions(lines: list[_Line], settings: PdfSettings) -> list[_Region]:
         anchors = [ln for ln in lines[i:j + 1] if ln.numbers]
         start = _extend_up(lines, i, first_x, regions[-1].lines[-1] if regions else None, settings)
         end = _extend_down(lines, j, first_x, settings)
-        if len(anchors) >= settings.borderless_min_rows:
+        enough = len(anchors) >= settings.borderless_min_rows or \
+            len(anchors) == 1 and len(anchors[0].numbers) >= 2  # one row of a table cut by a page break
+        if enough:
+            header = _header_lines(lines[start:i], anchors)
+            if header:  # lines above the header (a caption, a paragraph's last words) are not the table's
+                start = lines.index(header[0])
             region_lines = lines[start:end + 1]
-            header = _header_lines(region_lines[: i - start], anchors)
             body = [ln for ln in region_lines if ln not in header]
             regions.append(_Region(region_lines, header, body, anchors))
-        i = end + 1 if len(anchors) >= settings.borderless_min_rows else j + 1
+        i = end + 1 if enough else j + 1
     return regions
 
 
@@ -147,7 +151,7 @@ def _extend_up(lines: list[_Line], i: int, first_x: float, floor: _Line | None, 
     start = i
     while start > 0:
         ln = lines[start - 1]
-        if ln is floor or lines[start].top - ln.bottom > settings.borderless_max_line_gap * ln.size:
+        if ln is floor or lines[start].top - ln.bottom > settings.borderless_header_gap * ln.size:
             break
         if _is_running_text(ln, first_x, settings) or ln.x1 - ln.x0 > 0 and _is_paragraph_line(ln, first_x):
             break

@@ -20,11 +20,13 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from chiso.extract.pdf_borderless import find_borderless_tables
+from chiso.extract.pdf_masthead import split_masthead
 from chiso.extract.pdf_ruled import ruled_tables
 from chiso.extract.pdf_stitch import continues, continues_paragraph, stitch
 from chiso.extract.pdf_words import group_lines, join_words, page_words
 from chiso.extract.settings import DEFAULT, PdfSettings
 from chiso.model import BBox, ExtractedDocument, ExtractionError, Table, TextBlock
+from chiso.normalize.legacy_fonts import decode_pdf_words
 from chiso.normalize.text import nfc
 
 MAX_PAGES = 1500
@@ -164,6 +166,7 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
     """One page → its blocks in reading order (with their top) and its footnotes."""
     width, height = page.get_size()
     words = page_words(page, height)
+    decode_pdf_words(words, stats)  # legacy TCVN3/VNI fonts (.VnTime, VNI-Times): decoded by font name
     stats["chars"] += sum(len(w["text"]) for w in words)
     if not words:
         return [], []
@@ -178,8 +181,9 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
     small = [_line(row) for row in rows if _main_size(row) < settings.small_print_ratio * body_size]
     lowest = max([_line(r).bottom for r in body_rows] + [b[3] for b in boxes], default=0)
     foot = [ln for ln in small if ln.top >= lowest - 2]
+    masthead, body_rows = split_masthead(sorted(body_rows, key=lambda r: min(w["top"] for w in r)), page_no)
     borderless, rest = find_borderless_tables([w for row in body_rows for w in row], page_no, settings)
-    tables += borderless
+    tables += borderless + ([masthead] if masthead else [])
     stats["table_pages"] += bool(tables)
     body_lines = sorted(_lines(rest) + [ln for ln in small if ln.top < lowest - 2], key=lambda ln: ln.top)
     items: list[tuple[float, TextBlock | Table]] = [(t.bbox[1] if t.bbox else 0.0, t) for t in tables]

@@ -26,6 +26,7 @@ class PdfSettings:
     borderless_cell_gap: float = 1.0  # × font size: a value stands apart from its neighbours by this
     borderless_gutter: float = 0.6  # × font size: a strip this wide that no word crosses parts two columns
     borderless_max_line_gap: float = 1.6  # × font size: a wider vertical gap ends a table
+    borderless_header_gap: float = 2.6  # × font size: … but a header may stand this far above the rows
     borderless_block_gap: float = 0.9  # × font size: a gap this wide parts two merged group labels
     borderless_min_rows: int = 2  # fewer value lines are not a table
 

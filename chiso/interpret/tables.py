@@ -243,6 +243,8 @@ def _value(t: Table, r: int, c: int, ctx: TableContext) -> Reading | None:
     text = cell.text.strip()
     if not text or not re.search(r"\d", text):
         return None
+    if re.search(r"[^\W\d_]{3}", text) and not _looks_numeric(text):
+        return None  # a note written in a value column ("Đây là 2 hình thức …"), not a figure
     rd = _reading(text)
     if rd.ok:
         return rd
