@@ -206,15 +206,31 @@ def ingest(
 
 @app.command("export")
 def export_cmd(
-    outdir: Annotated[Path, typer.Argument(help="Folder for observations.csv and documents.csv")],
+    outdir: Annotated[Path, typer.Argument(help="Folder for the export files (CSV, Parquet, datapackage.json)")],
     db: DbOption = None,
+    index: Annotated[list[str] | None, typer.Option("--index", help="Only this index (SIPAS, PAR_INDEX, PAPI, "
+                                                    "PCI); repeat or comma-separate")] = None,
+    province: Annotated[list[str] | None, typer.Option("--province", help="Only this province; repeat or "
+                                                       "comma-separate")] = None,
+    year: Annotated[list[str] | None, typer.Option("--year", help="Only this year or range (2019-2023); repeat "
+                                                   "or comma-separate")] = None,
+    excel: Annotated[bool, typer.Option("--excel", help="UTF-8 with a byte-order mark, for Excel")] = False,
 ) -> None:
-    """Write observations.csv and documents.csv (UTF-8, header row)."""
+    """Write observations, documents, best values and a wide table (CSV and Parquet), datapackage.json
+    and Datasette's metadata.json."""
     from chiso.load.export import export
     from chiso.load.warehouse import Warehouse
 
-    obs_path, doc_path = export(Warehouse(db), outdir)
-    console.print(f"wrote {obs_path} and {doc_path}")
+    try:
+        done = export(Warehouse(db), outdir, index=index or [], province=province or [], year=year or [],
+                      excel=excel)
+    except ValueError as e:
+        from rich.markup import escape
+
+        console.print(f"[red]export:[/] {escape(str(e))}")
+        raise typer.Exit(2) from None
+    console.print(f"wrote {len(done.files)} files to {done.outdir}: "
+                  + ", ".join(f"{n} {t}" for t, n in done.rows.items() if t != "flag_codes"))
 
 
 @app.command()

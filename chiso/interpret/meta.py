@@ -155,6 +155,8 @@ def read_meta(doc: ExtractedDocument) -> DocumentMeta:
         meta.doc_type = DOC_KINDS.get(code.replace("Đ", "Đ"))
         if meta.doc_type is None and len(parts) >= 1 and parts[0].upper() in ("UBND", "SNV", "BNV", "VP"):
             meta.doc_type = "CV"  # a letter's number carries no kind: 123/UBND-NV
+        if not meta.number[:1].isdigit():
+            meta.number = None  # "Số: /BC-UBND": left blank to be filled when signed; the kind code is kept
     title = " ".join(title_lines)
     km = _KIND_WORD.match(title)
     if km and meta.doc_type is None:

@@ -24,6 +24,7 @@ from sqlmodel import Session, SQLModel, create_engine, select
 from chiso.db.catalogue import catalogue
 from chiso.load import schema
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
+from chiso.load.views import create_views
 from chiso.match.entities import classify
 from chiso.match.matching import alias_key, apply_aliases
 from chiso.model import FileResult, RawObservation
@@ -78,8 +79,7 @@ class Warehouse:
         # one transaction (IMMEDIATE on SQLite): two processes starting together do not race on DDL
         with self.engine.begin() as conn:
             SQLModel.metadata.create_all(conn)
-            conn.execute(text("DROP VIEW IF EXISTS best_observation"))
-            conn.execute(text(BEST_VIEW))
+            create_views(conn)
             _sync_catalogue(conn)
 
     @contextmanager
@@ -286,19 +286,3 @@ def _observation_row(document_id: int, province: str | None, obs: RawObservation
         provenance=json.dumps(provenance, ensure_ascii=False), match_score=obs.match_score,
         responsible=obs.responsible,
         flags=";".join(dict.fromkeys(f.code for f in obs.flags)))
-
-
-# The value a user should take when documents disagree: official over draft, then the newest
-# document (by its date, then load order). Rule documented in the README.
-BEST_VIEW = """
-CREATE VIEW best_observation AS
-SELECT * FROM (
-  SELECT o.*, d.source_file, d.draft, d.date AS document_date,
-         ROW_NUMBER() OVER (
-           PARTITION BY o."index", o.year, o.entity, COALESCE(o.criterion, o.label), o.measure
-           ORDER BY d.draft ASC, COALESCE(d.date, '') DESC, d.id DESC
-         ) AS preference
-  FROM observation o JOIN document d ON d.id = o.document_id
-  WHERE d.status = 'current'
-) WHERE preference = 1
-"""
