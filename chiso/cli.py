@@ -297,3 +297,43 @@ def review(
 
 def main() -> None:  # pragma: no cover
     sys.exit(app())
+
+
+# --- pictures (chiso/visual): thin wrappers ------------------------------------------------
+@app.command()
+def show(
+    ident: Annotated[str, typer.Argument(help="Observation uid (16 hex digits) or integer id")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="PNG to write")],
+    db: DbOption = None,
+    all_places: Annotated[bool, typer.Option("--all", help="Every place the value is printed, stacked")] = False,
+    source: Annotated[Path | None, typer.Option("--source", help="The document's file, if it moved")] = None,
+) -> None:
+    """Draw a value on the page it was printed on, marked in red (DOCX via LibreOffice)."""
+    from chiso.visual import commands
+
+    raise typer.Exit(commands.show(console, db, ident, out, all_places, source))
+
+
+@app.command()
+def plot(
+    province: Annotated[str, typer.Option("--province", help="Province, e.g. 'Lai Châu'")],
+    index: Annotated[str, typer.Option("--index", help="SIPAS, PAR_INDEX, PAPI or PCI")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="PNG or SVG to write")],
+    criterion: Annotated[str | None, typer.Option("--criterion", help="Criterion code (default: the index total)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Draw a province's index over the years, with the national figure and disagreements marked."""
+    from chiso.visual import commands
+
+    raise typer.Exit(commands.plot(console, db, province, index, out, criterion))
+
+
+@app.command("report")
+def report_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write")],
+    db: DbOption = None,
+) -> None:
+    """Write one self-contained HTML page: runs, documents, flags with pictures, review queue."""
+    from chiso.visual import commands
+
+    raise typer.Exit(commands.report(console, db, out))
