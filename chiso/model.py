@@ -116,6 +116,7 @@ class Source:
     bbox: tuple[float, float, float, float] | None = None
     snippet: str = ""
     sheet: str | None = None  # worksheet name (kind "sheet"; row/col are 0-based: row 0, col 0 is A1)
+    reader: str | None = None  # the table layout or sentence construction that read it
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
@@ -147,10 +148,11 @@ class RawObservation:
     change_decimals: int = 2
     measure: str = "value"  # value | self_assessed | score_points
     survey: str | None = None  # "provincial": from the province's own survey, not the national one
-    is_total: bool = False  # the index itself (set from the "__total__" group marker at the end of interpretation)
+    is_total: bool = False  # the index itself, not one of its criteria
     criterion: str | None = None  # canonical code, set by matching
     match_score: float | None = None
     responsible: str | None = None  # the agency a scoring table names as responsible (not the entity)
+    number: str | None = None  # the criterion's number as printed (STT "6.1.1"), for sentences that cite it
     flags: list[Flag] = field(default_factory=list)
     also_at: list[Source] = field(default_factory=list)
 
@@ -176,6 +178,7 @@ class Interpretation:
     meta: DocumentMeta
     observations: list[RawObservation]
     flags: list[tuple[Flag, Source | None]] = field(default_factory=list)  # document-level findings
+    table_layouts: dict[int, str | None] = field(default_factory=dict)  # table number → layout that read it
 
 
 @dataclass

@@ -1,20 +1,36 @@
-"""A whole document → metadata + observations (tables, then prose), deduplicated."""
+"""A whole document → metadata + observations (tables, then prose), one per fact.
+
+The document is read in order, keeping what the text says each figure is about: the index
+of the current section (a heading naming one family switches to it), the nearest heading
+(a generic `Mức độ hài lòng đạt …` takes its criterion from it), the document's subject
+and report year. Tables go through the table layouts, text blocks through the sentence
+readers; the two are then merged into one observation per fact.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
+from chiso.db.indices import default_unit, detect_indices, families, sort_indices
 from chiso.interpret.merge import merge_prose
-from chiso.interpret.meta import detect_indices, read_meta
-from chiso.interpret.prose import ProseContext, read_national, read_prose, read_ranks
+from chiso.interpret.meta import read_meta
+from chiso.interpret.national import SPREADSHEET_FORMATS, interpret_national
+from chiso.interpret.prose import Findings, ProseContext, read_block
 from chiso.interpret.tables import TableContext, interpret_table
-from chiso.model import ExtractedDocument, Interpretation, RawObservation, Table, TextBlock
+from chiso.model import (
+    DocumentMeta,
+    ExtractedDocument,
+    Flag,
+    Interpretation,
+    RawObservation,
+    Source,
+    Table,
+    TextBlock,
+)
 
-DEFAULT_UNIT = {"SIPAS": "%", "PAR_INDEX": "points", "PAPI": "points", "PCI": "points"}
 _HEADING = re.compile(
     r"^\s*(?:[IVX]{1,5}\s*[.)]|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]?\s+(?=\D)|[a-zđ]\s*\)|[A-ZĐ]\s*[.)])\s*\S")
-
-
 _NOT_HEADING = re.compile(r"^\s*(BÁO\s+CÁO|QUYẾT\s+ĐỊNH|KẾ\s+HOẠCH|CÔNG\s+VĂN|TỜ\s+TRÌNH|THÔNG\s+BÁO|DỰ\s+THẢO"
                           r"|ỦY\s+BAN|UỶ\s+BAN|CỘNG\s+HÒA|Số\s*:)", re.I)
 
@@ -23,7 +39,7 @@ def is_heading(block: TextBlock) -> bool:
     text = block.text.strip()
     if block.kind != "paragraph" or len(text) > 260 or not text or _NOT_HEADING.match(text):
         return False
-    if _HEADING.match(text):
+    if _HEADING.match(text) and not re.search(r"\d\s*%|\d\s*/\s*\d+[.,]?\d*\s*điểm|\bđạt\b", text):
         return True
     if block.emphasis and len(text) < 200 and not re.search(r"\d\s*%|\d\s*điểm|\bđạt\b|xếp\s+(?:thứ|hạng)", text):
         return True
@@ -31,51 +47,65 @@ def is_heading(block: TextBlock) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters) and len(text) < 160
 
 
+@dataclass
+class _Reading:
+    """The document read so far: where we are and what was found."""
+
+    meta: DocumentMeta
+    entity: str
+    primary: str
+    title_label: str
+    section_index: str
+    heading: str = ""
+    tables: list[RawObservation] = field(default_factory=list)
+    prose: Findings = field(default_factory=Findings)
+    flags: list[tuple[Flag, Source | None]] = field(default_factory=list)
+    table_layouts: dict[int, str | None] = field(default_factory=dict)
+
+
 def interpret(doc: ExtractedDocument) -> Interpretation:
+    if doc.format in SPREADSHEET_FORMATS:  # a national data file: provinces in rows, its own interpreter
+        return interpret_national(doc)
     meta = read_meta(doc)
     primary = meta.primary_index or _dominant_index(doc) or "SIPAS"
-    entity = meta.subject or meta.province or ""
-    observations: list[RawObservation] = []
-    prose: list[RawObservation] = []
-    ranks = []
-    national = []
-    flags = []
-    heading = ""
-    section_index = primary
-    title_label = _title_label(meta.title, primary)
+    state = _Reading(meta, meta.subject or meta.province or "", primary, _title_label(meta.title, primary), primary)
     for block in doc.blocks:
-        if isinstance(block, TextBlock):
-            if block.kind == "header":
-                continue
-            if block.kind == "paragraph" and is_heading(block):
-                heading = block.text
-                named = detect_indices(block.text)
-                if len(named) == 1:
-                    section_index = named[0]
-                elif re.match(r"^\s*[IVX]{1,5}\s*[.)]", block.text):
-                    section_index = named[0] if named else primary
-                continue
-            pctx = ProseContext(index=section_index, entity=entity, province=meta.province,
-                                report_year=meta.report_year, unit=DEFAULT_UNIT.get(section_index),
-                                heading=heading if block.kind == "paragraph" else "", title_label=title_label)
-            prose.extend(read_prose(block, pctx, flags))
-            ranks.extend(read_ranks(block, pctx))
-            national.extend(read_national(block))
-            continue
         if isinstance(block, Table):
-            ctx = TableContext(index=section_index, entity=entity, report_year=meta.report_year,
-                               heading=heading, unit=DEFAULT_UNIT.get(section_index))
-            observations.extend(interpret_table(block, ctx))
-            flags.extend(ctx.flags)
-    observations = merge_prose(observations, prose, ranks, entity, meta.report_year, national)
-    for o in observations:
-        if o.group == "__total__":
-            o.is_total, o.group = True, None
+            _read_table(block, state)
+        elif block.kind != "header":
+            _read_text(block, state)
+    found = state.prose
+    observations = merge_prose(state.tables, found.observations, found.ranks, state.entity, meta.report_year,
+                               found.nationals)
     # the families the document reports: those it gives figures for, and those its title names
-    named = set(detect_indices(meta.title))
-    order = ["SIPAS", "PAR_INDEX", "PAPI", "PCI"]
-    meta.indices = sorted({o.index for o in observations} | named, key=order.index)
-    return Interpretation(meta=meta, observations=observations, flags=flags)
+    meta.indices = sort_indices({o.index for o in observations} | set(detect_indices(meta.title)))
+    return Interpretation(meta=meta, observations=observations, flags=state.flags + found.flags,
+                          table_layouts=state.table_layouts)
+
+
+def _read_text(block: TextBlock, state: _Reading) -> None:
+    if block.kind == "paragraph" and is_heading(block):
+        state.heading = block.text
+        named = detect_indices(block.text)
+        if len(named) == 1:
+            state.section_index = named[0]
+        elif re.match(r"^\s*[IVX]{1,5}\s*[.)]", block.text):
+            state.section_index = named[0] if named else state.primary
+        return
+    meta = state.meta
+    ctx = ProseContext(index=state.section_index, entity=state.entity, province=meta.province,
+                       report_year=meta.report_year, unit=default_unit(state.section_index),
+                       heading=state.heading if block.kind == "paragraph" else "", title_label=state.title_label)
+    state.prose.extend(read_block(block, ctx))
+
+
+def _read_table(block: Table, state: _Reading) -> None:
+    ctx = TableContext(index=state.section_index, entity=state.entity, report_year=state.meta.report_year,
+                       heading=state.heading, unit=default_unit(state.section_index))
+    reading = interpret_table(block, ctx)
+    state.tables += reading.observations
+    state.table_layouts[block.number] = reading.layout
+    state.flags += ctx.flags
 
 
 def _title_label(title: str, index: str) -> str:
@@ -83,7 +113,7 @@ def _title_label(title: str, index: str) -> str:
     m = re.search(r"Chỉ\s+số\s+[^;()]{0,140}?\((?:SIPAS|PAPI|PCI|PAR\s*INDEX)\)", title, re.I)
     if m:
         return m.group(0)
-    return {"SIPAS": "Chỉ số SIPAS", "PAPI": "Chỉ số PAPI", "PAR_INDEX": "Chỉ số CCHC", "PCI": "Chỉ số PCI"}[index]
+    return families()[index].title_label
 
 
 def _dominant_index(doc: ExtractedDocument) -> str | None:

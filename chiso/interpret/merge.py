@@ -5,7 +5,9 @@ sentence's place is added to its provenance, and its rank, if any, to the value)
 A sentence that gives a different value for the same criterion than the table is a
 contradiction: the table value stays, the sentence's value is not loaded, and the
 observation is flagged. Values stated twice in prose at different precision
-(43,48 and 43,4796) are one observation, the more precise one.
+(43,48 and 43,4796) are one observation, the more precise one. Two values out of
+different maxima (an area's 7,5/8 evidence points and its 9,112/10 full score) are
+never the same fact, however alike their labels.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import re
 
 from rapidfuzz import fuzz
 
-from chiso.model import Flag, RawObservation, Source
+from chiso.interpret.prose import NationalStatement, RankStatement
+from chiso.model import Flag, RawObservation
 from chiso.normalize.text import match_key
 
 _PREFIX = re.compile(r"^(?:mức\s+độ\s+hài\s+lòng|chỉ\s+số\s+hài\s+lòng|hài\s+lòng)(?:\s+của\s+người\s+dân)?"
@@ -41,8 +44,14 @@ def same_value(a: RawObservation, b: RawObservation) -> bool:
     return abs(a.value - b.value) <= tol
 
 
+def _compatible_max(a: RawObservation, b: RawObservation) -> bool:
+    return a.max is None or b.max is None or abs(a.max - b.max) < 1e-6
+
+
 def _attach(target: RawObservation, other: RawObservation) -> None:
     target.also_at.append(other.source)
+    if target.max is None and other.max is not None:
+        target.max = other.max
     if other.rank is not None:
         if target.rank is None:
             target.rank, target.rank_of = other.rank, other.rank_of
@@ -53,42 +62,39 @@ def _attach(target: RawObservation, other: RawObservation) -> None:
         target.change, target.change_decimals = other.change, other.change_decimals
 
 
-def merge_prose(tables: list[RawObservation], prose: list[RawObservation],
-                ranks: list[tuple[str, int, int, Source]], entity: str, report_year: int | None,
-                national: list[tuple[float, int, float, int, str | None, Source]] | None = None
-                ) -> list[RawObservation]:
-    out = list(tables)
-    for p in prose:
-        same_fact = [t for t in out if t.index == p.index and t.year == p.year and t.entity == p.entity
-                     and t.survey == p.survey]
-        from_total = p.group == "__total__"
-        named = [(100.0, t) for t in same_fact if from_total and t.group == "__total__"] or \
-            [(strict_similarity(t.label, p.label), t) for t in same_fact if not from_total and t.group != "__total__"]
-        named = sorted((x for x in named if x[0] >= 85), key=lambda x: -x[0])
-        if named:
-            t = named[0][1]
-            if same_value(t, p):
-                if p.decimals > t.decimals and t.source.kind != "table":
-                    t.value, t.decimals = p.value, p.decimals
-                _attach(t, p)
-            else:
-                t.flags.append(Flag("text_table_conflict" if t.source.kind == "table" else "text_conflict",
-                                    f"a sentence gives {p.value:g} for '{p.label[:60]}', elsewhere {t.value:g}",
-                                    "warning"))
-                t.also_at.append(p.source)
-                if p.rank is not None and t.rank is None:
-                    t.rank, t.rank_of = p.rank, p.rank_of
-            continue
-        loose = sorted(((similarity(t.label, p.label), t) for t in same_fact if same_value(t, p)),
-                       key=lambda x: -x[0])
-        if loose and loose[0][0] >= 70:
-            _attach(loose[0][1], p)
-            continue
-        out.append(p)
-    # national values stated beside a local one: same criterion, entity "Cả nước"
-    for value, decimals, nat_value, nat_decimals, unit, src in national or []:
-        probe = RawObservation(index="", year=0, entity="", label="", value=value, unit=unit, source=src,
-                               decimals=decimals)
+def _merge_one(out: list[RawObservation], p: RawObservation) -> None:
+    same_fact = [t for t in out if t.index == p.index and t.year == p.year and t.entity == p.entity
+                 and t.survey == p.survey and _compatible_max(t, p)]
+    named = [(100.0, t) for t in same_fact if p.is_total and t.is_total] or \
+        [(strict_similarity(t.label, p.label), t) for t in same_fact if not p.is_total and not t.is_total]
+    named = sorted((x for x in named if x[0] >= 85), key=lambda x: -x[0])
+    if named:
+        t = named[0][1]
+        if same_value(t, p):
+            if p.decimals > t.decimals and t.source.kind != "table":
+                t.value, t.decimals = p.value, p.decimals
+            _attach(t, p)
+        else:
+            t.flags.append(Flag("text_table_conflict" if t.source.kind == "table" else "text_conflict",
+                                f"a sentence gives {p.value:g} for '{p.label[:60]}', elsewhere {t.value:g}",
+                                "warning"))
+            t.also_at.append(p.source)
+            if p.rank is not None and t.rank is None:
+                t.rank, t.rank_of = p.rank, p.rank_of
+        return
+    loose = sorted(((similarity(t.label, p.label), t) for t in same_fact if same_value(t, p)), key=lambda x: -x[0])
+    if loose and loose[0][0] >= 70:
+        _attach(loose[0][1], p)
+        return
+    out.append(p)
+
+
+def _add_nationals(out: list[RawObservation], nationals: list[NationalStatement], entity: str,
+                   report_year: int | None) -> None:
+    """National values stated beside a local one: same criterion, entity "Cả nước"."""
+    for nat in nationals:
+        probe = RawObservation(index="", year=0, entity="", label="", value=nat.local, unit=nat.unit,
+                               source=nat.source, decimals=nat.local_decimals)
         local = [o for o in out if o.year == report_year and o.entity == entity and same_value(o, probe)]
         local.sort(key=lambda o: o.source.kind != "table")
         if not local:
@@ -97,21 +103,30 @@ def merge_prose(tables: list[RawObservation], prose: list[RawObservation],
         if any(x.entity == "Cả nước" and x.label == o.label and x.year == o.year for x in out):
             continue
         out.append(RawObservation(index=o.index, year=o.year, entity="Cả nước", label=o.label, group=o.group,
-                                  value=nat_value, unit=unit or o.unit, decimals=nat_decimals, source=src))
-    # rank-only statements (often in footnotes): attach to the best matching value of the report year
-    for subject, rank, of, src in ranks:
-        subject = re.split(r"\s+đến\s+", subject)[-1]
+                                  value=nat.value, unit=nat.unit or o.unit, decimals=nat.decimals, source=nat.source,
+                                  is_total=o.is_total))
+
+
+def _attach_ranks(out: list[RawObservation], ranks: list[RankStatement], entity: str,
+                  report_year: int | None) -> None:
+    """Rank-only statements (often in footnotes): to the best matching value of the report year."""
+    for st in ranks:
+        subject = re.split(r"\s+đến\s+", st.subject)[-1]
         cands = [o for o in out if o.year == report_year and o.entity == entity and o.rank is None
                  and o.survey is None]  # published ranks are those of the national survey
         scored = sorted(((similarity(o.label, subject), o) for o in cands), key=lambda x: -x[0])
-        if not scored or scored[0][0] < 75:
-            continue
-        if len(scored) > 1 and scored[0][0] - scored[1][0] < 4:
+        if not scored or scored[0][0] < 75 or len(scored) > 1 and scored[0][0] - scored[1][0] < 4:
             continue
         o = scored[0][1]
-        if o.rank is None:
-            o.rank, o.rank_of = rank, of
-            o.also_at.append(src)
-        elif (o.rank, o.rank_of) != (rank, of):
-            o.flags.append(Flag("rank_conflict", f"rank {rank}/{of} stated in '{src.snippet[:60]}'"))
+        o.rank, o.rank_of = st.rank, st.rank_of
+        o.also_at.append(st.source)
+
+
+def merge_prose(tables: list[RawObservation], prose: list[RawObservation], ranks: list[RankStatement],
+                entity: str, report_year: int | None, nationals: list[NationalStatement]) -> list[RawObservation]:
+    out = list(tables)
+    for p in prose:
+        _merge_one(out, p)
+    _add_nationals(out, nationals, entity, report_year)
+    _attach_ranks(out, ranks, entity, report_year)
     return out

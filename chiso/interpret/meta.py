@@ -11,18 +11,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from chiso.db.indices import detect_indices
 from chiso.db.reference import province_name_pattern, resolve_province
 from chiso.model import DocumentMeta, ExtractedDocument, Table, TextBlock
 from chiso.normalize.text import clean_text
 
 MOTTO = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc",
                    re.IGNORECASE)
-INDEX_PATTERNS = {
-    "SIPAS": re.compile(r"SIPAS|(?:chỉ\s+số|mức\s+độ|sự)\s+hài\s+lòng|đo\s+lường\s+sự\s+hài\s+lòng", re.I),
-    "PAR_INDEX": re.compile(r"PAR\s*INDE[XR]|chỉ\s+số\s+(?:cải\s+cách\s+hành\s+chính|CCHC)", re.I),
-    "PAPI": re.compile(r"PAPI|hiệu\s+quả\s+quản\s+trị\s+và\s+hành\s+chính\s+công", re.I),
-    "PCI": re.compile(r"\bPCI\b|năng\s+lực\s+cạnh\s+tranh\s+cấp\s+tỉnh", re.I),
-}
 DOC_KINDS = {"BC": "BC", "QĐ": "QD", "QD": "QD", "KH": "KH", "CV": "CV", "TB": "TB", "TTR": "TTr", "CT": "CT"}
 _ISSUER = re.compile(
     r"(?:ỦY|UỶ)\s+BAN\s+NHÂN\s+DÂN|UBND|SỞ\s+NỘI\s+VỤ|BỘ\s+NỘI\s+VỤ", re.IGNORECASE)
@@ -49,10 +44,6 @@ def _agency_name(upper: str) -> str:
             return row["name"]
     words = upper.lower().split()
     return " ".join([words[0].capitalize(), *(w.capitalize() if i == 0 else w for i, w in enumerate(words[1:]))])
-
-
-def detect_indices(text: str) -> list[str]:
-    return [name for name, pat in INDEX_PATTERNS.items() if pat.search(text)]
 
 
 def _proper(name: str) -> str:

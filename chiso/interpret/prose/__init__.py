@@ -1,0 +1,60 @@
+"""Figures stated in sentences → observations, through a registry of constructions.
+
+A sentence gives a value only in a few constructions, and each has its reader (`READERS`,
+in the order they run; each finds its own numbers in the block's text). Every value a
+reader makes names the reader in its source. Survey-share bullets (`- Về tiêu chí "…": Có
+58,37% người …`) state no criterion's value: only ranks and national values are read there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from chiso.interpret.prose.context import Findings, NationalStatement, ProseContext, RankStatement, Sources
+from chiso.interpret.prose.others import (
+    read_broken_numbers,
+    read_named_extremes,
+    read_nationals,
+    read_rank_statements,
+    read_respectively,
+    read_series,
+)
+from chiso.interpret.prose.stated import read_stated
+from chiso.model import TextBlock
+from chiso.normalize.text import clean_text
+
+__all__ = ["Findings", "NationalStatement", "ProseContext", "RankStatement", "READERS", "read_block"]
+
+_SHARE_BULLET = re.compile(r"^\s*[-+•]\s*(?:về\s+)?(?:tiêu\s+chí|chỉ\s+tiêu)?\s*[“\"]|^\s*[-+•]\s*về\s+tiêu\s+chí", re.I)
+
+
+@dataclass(frozen=True)
+class ProseReader:
+    name: str
+    read: Callable[[str, ProseContext, Sources], Findings]
+    in_share_bullets: bool = False  # also runs on survey-share bullets
+
+
+READERS: list[ProseReader] = [
+    ProseReader("broken_numbers", read_broken_numbers),
+    ProseReader("stated_value", read_stated),
+    ProseReader("respectively", read_respectively),
+    ProseReader("year_series", read_series),
+    ProseReader("named_extremes", read_named_extremes),
+    ProseReader("rank_statement", read_rank_statements, in_share_bullets=True),
+    ProseReader("national_value", read_nationals, in_share_bullets=True),
+]
+
+
+def read_block(block: TextBlock, ctx: ProseContext) -> Findings:
+    """Everything the sentence readers find in one text block."""
+    text = clean_text(block.text)
+    share_bullet = block.kind == "paragraph" and bool(_SHARE_BULLET.match(text))
+    found = Findings()
+    for reader in READERS:
+        if share_bullet and not reader.in_share_bullets:
+            continue
+        found.extend(reader.read(text, ctx, Sources(block, reader.name)))
+    return found

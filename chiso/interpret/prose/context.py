@@ -1,0 +1,77 @@
+"""What sentence readers know and what they find."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from chiso.model import Flag, RawObservation, Source, TextBlock
+
+NUM = r"(?:[+\-]?\d[\d.,]*\d|\d)"
+RANK_AT = re.compile(r"(?:xếp\s*(?:thứ|hạng)(?:\s*thứ)?|đứng\s*thứ)\s*:?\s*(\d{1,3})\s*/\s*(\d{1,3})"
+                     r"|\(\s*(?:xếp\s*(?:thứ|hạng)\s*)?(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
+
+
+@dataclass
+class ProseContext:
+    index: str
+    entity: str
+    province: str | None
+    report_year: int | None
+    unit: str | None
+    heading: str
+    title_label: str  # how the title names the index, for values of the index itself
+
+
+@dataclass
+class RankStatement:
+    """'… xếp thứ 55/63' with no value beside it: attached later to the value it is about."""
+
+    subject: str
+    rank: int
+    rank_of: int
+    source: Source
+
+
+@dataclass
+class NationalStatement:
+    """`77,21% (cả nước là 79,46%)`: the national value of whatever 77,21% is the value of."""
+
+    local: float
+    local_decimals: int
+    value: float
+    decimals: int
+    unit: str | None
+    source: Source
+
+
+@dataclass
+class Findings:
+    observations: list[RawObservation] = field(default_factory=list)
+    ranks: list[RankStatement] = field(default_factory=list)
+    nationals: list[NationalStatement] = field(default_factory=list)
+    flags: list[tuple[Flag, Source]] = field(default_factory=list)
+
+    def extend(self, other: Findings) -> None:
+        self.observations += other.observations
+        self.ranks += other.ranks
+        self.nationals += other.nationals
+        self.flags += other.flags
+
+
+class Sources:
+    """Makes the `Source` of a snippet of one block (text or footnote), naming the reader."""
+
+    def __init__(self, block: TextBlock, reader: str = ""):
+        self.block = block
+        self.reader = reader
+
+    def __call__(self, snippet: str) -> Source:
+        b = self.block
+        return Source(kind="footnote" if b.kind == "footnote" else "text", page=b.page, block=b.number,
+                      bbox=b.bbox, snippet=snippet[:160], reader=self.reader or None)
+
+
+def set_rank(obs: RawObservation, m: re.Match[str]) -> None:
+    r, n = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    obs.rank, obs.rank_of = int(r), int(n)

@@ -1,0 +1,170 @@
+"""`<subject> đạt 81,51%`: the value a clause states, its rank, and the previous years it cites.
+
+A clause gives at most one value of its own (with an optional `/max`), ranked by a
+following `xếp thứ 55/63` or `(27/63)`; previous years come as `so với năm 2023 (đạt
+43,68 điểm)`, `(năm 2023 đạt 1,67 điểm)` or `(7,3947 điểm)`. Changes (`tăng 1,69%`),
+ranges (`dao động từ 3,6 – 5,9`), targets (`phấn đấu đạt trên 91%`) and thresholds
+(`trên 90%`) are not values. A clause without a subject of its own continues the previous
+clause's subject.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chiso.interpret.prose.context import NUM, RANK_AT, Findings, ProseContext, Sources, set_rank
+from chiso.interpret.prose.subjects import entity_in, label_for, subject_before
+from chiso.model import RawObservation
+from chiso.normalize.numbers import NumberMatch, find_numbers
+
+RANGE = re.compile(r"(?:dao\s+động|đạt)?\s*từ\s*(" + NUM + r")\s*%?\s*(?:điểm)?\s*(?:[-–—]|đến)\s*(" + NUM + r")", re.I)
+RESPECTIVELY = re.compile(r"lần\s+lượt\s+(?:là|đạt|được)?\s*(?P<vals>" + NUM + r"\s*%?(?:\s*(?:,|và|;)\s*" + NUM +
+                          r"\s*%?)+)", re.I)
+_TARGET = re.compile(r"phấn\s+đấu|mục\s+tiêu|chỉ\s+tiêu|kế\s+hoạch\s+đề\s+ra|dự\s+kiến", re.I)
+_CHANGE_BEFORE = re.compile(r"(tăng|giảm|cao\s+hơn|thấp\s+hơn|chênh\s+lệch)\s*(?:là|thêm)?\s*$", re.I)
+_STATE = re.compile(r"(?:đạt|là|được)\s*(?:mức\s*)?$", re.I)
+_YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
+PREV = re.compile(
+    r"so\s+với\s+(?:cùng\s+kỳ\s+)?năm\s+(?P<y1>20\d\d)\s*(?:\(\s*(?:đạt\s*)?(?P<v1>" + NUM + r")\s*(?:%|điểm)?\s*\)"
+    r"|,?\s*(?:đạt|là)\s*(?P<v2>" + NUM + r")\s*(?:%|điểm))"
+    r"|\(\s*năm\s+(?P<y3>20\d\d)\s*(?:đạt|là)?\s*(?P<v3>" + NUM + r")\s*(?:%|điểm)?\s*\)", re.I)
+CLAUSE = re.compile(r"[^;]+?(?=;|\.\s+(?=[A-ZĐÀ-Ỹ])|$)")
+
+
+@dataclass
+class _Subject:
+    label: str
+    is_total: bool
+    entity: str
+
+
+@dataclass
+class _State:
+    last: _Subject | None = None  # carried across clauses
+    pending_rank: RawObservation | None = None  # a value whose rank may open the next clause
+
+
+def _within(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def read_stated(text: str, ctx: ProseContext, src: Sources) -> Findings:
+    found = Findings()
+    state = _State()
+    for clause in re.split(r";|\.\s+(?=[A-ZĐÀ-Ỹ])", text):
+        if clause.strip():
+            _read_clause(clause, ctx, src, state, found)
+    return found
+
+
+def _take_pending_rank(clause: str, state: _State) -> None:
+    if state.pending_rank is None:
+        return
+    rk = RANK_AT.match(clause.strip()) or \
+        re.match(r"\s*(?:và\s+)?(?:xếp\s*(?:thứ|hạng)(?:\s*thứ)?)\s*(\d{1,3})\s*/\s*(\d{1,3})", clause, re.I)
+    if rk and not re.search(r"đạt\s*" + NUM, clause[: rk.start()]):
+        set_rank(state.pending_rank, rk)
+    state.pending_rank = None
+
+
+def _is_value_position(clause: str, nm: NumberMatch, ctx: ProseContext, target: bool) -> bool:
+    """Is this number stated as the subject's value (not a change, threshold, count or target)?"""
+    rd, before = nm.reading, clause[: nm.start]
+    if not _STATE.search(before) or _CHANGE_BEFORE.search(before):
+        return False
+    if re.search(r"(?:trên|dưới|từ|khoảng|gần|hơn)\s*$", before, re.I) or target:
+        return False
+    if rd.unit == "count" or (rd.unit is None and rd.max is None and "." not in rd.text and "," not in rd.text
+                              and ctx.unit == "%"):
+        return False
+    return not re.match(r"\s*/\s*\d", clause[nm.end: nm.end + 3])
+
+
+def _read_clause(clause: str, ctx: ProseContext, src: Sources, state: _State, found: Findings) -> None:
+    skip = [(m.start(), m.end()) for m in RANGE.finditer(clause)]
+    skip += [(m.start(), m.end()) for m in RESPECTIVELY.finditer(clause)]  # read by the 'respectively' reader
+    prevs = list(PREV.finditer(clause))
+    skip += [(m.start(), m.end()) for m in prevs]
+    target = bool(_TARGET.search(clause))
+    _take_pending_rank(clause, state)
+    main: RawObservation | None = None
+    stated = False
+    for nm in find_numbers(clause):
+        if _within(skip, nm.start):
+            continue
+        if not nm.reading.ok:
+            if _STATE.search(clause[: nm.start]):  # a broken value: its subject still carries on
+                subject = subject_before(clause, nm.start)
+                label, total = label_for(subject, ctx)
+                stated = label is None
+                if label is not None:
+                    state.last = _Subject(label, total, entity_in(subject, ctx))
+                    break
+            continue
+        if not _is_value_position(clause, nm, ctx, target):
+            continue
+        stated = True
+        main = _main_value(clause, nm, ctx, src, state)
+        if main is not None:
+            found.observations.append(main)
+            break
+    if main is None and stated:
+        return
+    found.observations += _previous_years(clause, prevs, main, ctx, src, state)
+
+
+def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, state: _State
+                ) -> RawObservation | None:
+    rd = nm.reading
+    subject = subject_before(clause, nm.start)
+    label, total = label_for(subject, ctx)
+    if label is None and state.last and not subject.strip():
+        label, total = state.last.label, state.last.is_total
+    if label is None:
+        return None
+    years = _YEAR.findall(subject)
+    year = int(years[-1]) if years else ctx.report_year
+    if year is None:
+        return None
+    entity = entity_in(subject, ctx)
+    obs = RawObservation(index=ctx.index, year=year, entity=entity, label=label, value=rd.value,
+                         unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max,
+                         decimals=rd.decimals, source=src(clause.strip()), is_total=total)
+    rk = RANK_AT.search(clause, nm.end)
+    if rk and not PREV.search(clause[nm.end: rk.start()]):
+        set_rank(obs, rk)
+    else:
+        state.pending_rank = obs
+    ch = re.search(r"^\W*(tăng|giảm)\s*(" + NUM + r")", clause[nm.end:], re.I)  # a change right after the value
+    if ch and (cm := find_numbers(ch.group(2))) and cm[0].reading.ok:
+        sign = -1 if ch.group(1).lower() == "giảm" else 1
+        obs.change, obs.change_decimals = sign * abs(cm[0].reading.value), cm[0].reading.decimals
+    state.last = _Subject(label, total, entity)
+    return obs
+
+
+def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservation | None, ctx: ProseContext,
+                    src: Sources, state: _State) -> list[RawObservation]:
+    """Values of earlier years cited for the clause's subject (or the one it continues)."""
+    subj = main
+    if subj is None and state.last is not None:
+        subj = RawObservation(index=ctx.index, year=0, entity=state.last.entity, label=state.last.label, value=0.0,
+                              unit=ctx.unit, source=src(""), is_total=state.last.is_total)
+    if subj is None:
+        return []
+    out = []
+    for pm in prevs:
+        y = int(pm.group("y1") or pm.group("y3"))
+        nums = find_numbers(pm.group("v1") or pm.group("v2") or pm.group("v3"))
+        if not nums or not nums[0].reading.ok or y == subj.year:
+            continue
+        prev = RawObservation(index=ctx.index, year=y, entity=subj.entity, label=subj.label,
+                              value=nums[0].reading.value, unit=subj.unit, decimals=nums[0].reading.decimals,
+                              source=src(clause.strip()), group=subj.group, is_total=subj.is_total)
+        rest = clause[pm.end():]
+        rk = RANK_AT.search(rest)
+        if rk and not PREV.search(rest[: rk.start()]) and not re.search(r"đạt\s*" + NUM, rest[: rk.start()]):
+            set_rank(prev, rk)
+        out.append(prev)
+    return out

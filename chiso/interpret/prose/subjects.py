@@ -1,0 +1,106 @@
+"""Whose value a sentence states: the criterion (label), whether it is the index itself, the entity.
+
+The subject decides which criterion a value belongs to: a name introduced by `tiêu chí`,
+`chỉ số`, `lĩnh vực`, `nội dung`; the index itself (`Chỉ số SIPAS …`); or, when the subject
+is generic (`Mức độ hài lòng đạt …`, `Kết quả năm 2024 tỉnh X đạt …`), the nearest
+heading. A value whose subject cannot be resolved is not loaded.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chiso.db.indices import names_index, strip_index_name
+from chiso.interpret.prose.context import ProseContext
+from chiso.normalize.text import clean_label, clean_text
+
+_INTRO = re.compile(
+    r"(?:^|[\s,;(])(?:tiêu\s+chí(?:\s+thành\s+phần)?|chỉ\s+số(?:\s+thành\s+phần|\s+nội\s+dung)?|nội\s+dung"
+    r"|trục\s+nội\s+dung|lĩnh\s+vực(?:\s+\d+)?\s*:?|nhóm\s+tiêu\s+chí)\s+[“\"]?(?P<name>[^“”\"]+?)[”\"]?\s*:?\s*$", re.I)
+_GENERIC = re.compile(
+    r"^(?:mức\s+độ\s+hài\s+lòng|chỉ\s+số|kết\s+quả(?:\s+đánh\s+giá)?(?:\s+nội\s+dung\s+này)?(?:\s+năm\s+\d{4})?"
+    r"|điểm\s+số|tổng\s+điểm)?(?:\s+(?:của|năm\s+\d{4}|tỉnh\s+[\w\s]+|của\s+tỉnh\s+[\w\s]+))*\s*$", re.I)
+_SATISFACTION_WITH = re.compile(
+    r"^(?:mức\s+độ|chỉ\s+số|tỷ\s+lệ)\s+hài\s+lòng(?:\s+của\s+người\s+dân(?:,\s+tổ\s+chức)?)?\s+(?:đối\s+với|về)\s+\S+\s+\S+",
+    re.I)
+_COMPONENT = re.compile(r"thành\s+phần|tiêu\s+chí|lĩnh\s+vực|nội\s+dung|trục|nhóm|xây\s+dựng,\s+tổ\s+chức|cung\s+ứng"
+                        r"|cung\s+cấp", re.I)
+
+
+def subject_before(clause: str, pos: int) -> str:
+    """The noun phrase a value is stated about: the text before `đạt` back to a clause break."""
+    head = clause[:pos]
+    head = re.sub(r"\s*(?:đạt|là|được)\s*(?:mức\s*)?$", "", head, flags=re.I)
+    cut = max(head.rfind(x) for x in (";", ":", ". ", "(", ")"))
+    if cut >= 0 and head[cut] == ":" and not head[cut + 1:].strip():
+        # "Lĩnh vực 1: Công tác chỉ đạo, điều hành CCHC: đạt 7,96/8 điểm" — the subject is before the colon
+        head = head[:cut]
+        cut = max(head.rfind(x) for x in (";", ". ", "(", ")"))
+    head = head[cut + 1:] if cut >= 0 else head
+    intros = list(re.finditer(r"(?:^|\s)(?:tiêu\s+chí|chỉ\s+số|lĩnh\s+vực|trục\s+nội\s+dung|nhóm\s+tiêu\s+chí)\s",
+                              head, re.I))
+    if intros:
+        return clean_text(head[intros[-1].start():].strip(" ,"))
+    conn = list(re.finditer(r"(?:^|,)\s*(?:theo\s+đó|trong\s+đó|cụ\s+thể|qua\s+đó|như\s+vậy)\s*,?\s*", head, re.I))
+    if conn:
+        head = head[conn[-1].end():]
+    parts = [p.strip() for p in head.split(",")]
+    return clean_text(head.strip(" ,")) if len(parts) <= 2 else clean_text(", ".join(parts[-2:]))
+
+
+def is_total(text: str, index: str) -> bool:
+    """The subject names the index itself, not one of its components."""
+    return names_index(text, index) and not _COMPONENT.search(strip_index_name(text, index))
+
+
+def entity_in(subject: str, ctx: ProseContext) -> str:
+    if re.search(r"cả\s+nước|toàn\s+quốc", subject, re.I):
+        return "Cả nước"
+    places = list(re.finditer(r"(tỉnh|thành\s+phố|huyện|thị\s+xã|quận)\s+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})",
+                              subject))
+    if not places:
+        return ctx.entity
+    m = places[-1]
+    kind, name = re.sub(r"\s+", " ", m.group(1)).lower(), m.group(2)
+    if kind == "tỉnh" or (ctx.province and name == ctx.province and kind == "thành phố"
+                          and not ctx.entity.lower().startswith("thành phố")):
+        return ctx.province if ctx.province and name == ctx.province else name
+    return f"{kind[:1].upper()}{kind[1:]} {name}"
+
+
+def _from_heading(ctx: ProseContext) -> tuple[str | None, bool]:
+    heading = clean_label(re.sub(r"\([^)]*\)\s*$", "", ctx.heading))
+    heading = re.sub(r",?\s*(?:với|gồm|bao\s+gồm)\s+\d+\s+(?:nhóm\s+)?(?:tiêu\s+chí|nội\s+dung|chỉ\s+số).*$", "",
+                     heading, flags=re.I).strip(" ,")
+    if heading and is_total(heading, ctx.index):
+        return ctx.title_label or heading, True
+    if heading and re.search(r"kết\s+quả\s+(?:tổng\s+quan|chung)", heading, re.I):
+        return ctx.title_label, True
+    if heading and not re.match(r"^(?:[IVX]+\.|kết\s+quả|đánh\s+giá|tổng\s+quan|thông\s+tin)", heading, re.I):
+        return heading, False
+    if not ctx.heading or re.match(r"^\s*[IVX]+\.", ctx.heading):
+        return ctx.title_label, True
+    return None, False
+
+
+def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
+    """(label, is_index_total) for a subject; None when it cannot be resolved."""
+    if not subject.strip():
+        return None, False
+    intro = _INTRO.search(subject)
+    if intro:
+        name = clean_label(intro.group("name"))
+        name = re.sub(r"\s+(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+$", "", name).strip()
+        if is_total(subject, ctx.index):
+            return clean_label(subject), True
+        if name and not _GENERIC.match(name) and not re.match(r"này\b", name, re.I):
+            return name, False
+    if is_total(subject, ctx.index):
+        return clean_label(re.sub(r"^(?:trên\s+cơ\s+sở|theo\s+đó|căn\s+cứ)\s+", "", subject, flags=re.I)), True
+    if _SATISFACTION_WITH.match(subject):
+        return clean_label(subject), False  # "Mức độ hài lòng đối với công chức … đạt 81,62%"
+    stripped = re.sub(r"^(?:cụ\s+thể|theo\s+đó|trong\s+đó|đồng\s+thời|như\s+vậy)\s*,?\s*", "", subject, flags=re.I)
+    stripped = re.sub(r"^(kết\s+quả(?:\s+đánh\s+giá)?)\s+(?:nội\s+dung|chỉ\s+số|trục)\s+này", r"\1", stripped, flags=re.I)
+    if _GENERIC.match(stripped) or re.fullmatch(r"(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+", stripped, re.I):
+        return _from_heading(ctx)
+    return None, False
