@@ -284,11 +284,16 @@ def test_filters_and_excel_option(ingested, tmp_path):
     _cli("export", str(years), "--db", f"sqlite:///{db}", "--year", "2018-2019,2022", "--index", "PAPI,SIPAS")
     got = pd.read_csv(years / "observations.csv")
     assert set(got["year"]) <= {2018, 2019, 2022} and set(got["index"]) == {"PAPI", "SIPAS"} and len(got) > 0
+    nothing = tmp_path / "nothing"  # a selection with no values: header rows only, still a valid package
+    _cli("export", str(nothing), "--db", f"sqlite:///{db}", "--year", "1999")
+    assert (nothing / "documents.csv").read_text(encoding="utf-8").splitlines() == [",".join(DOCUMENT_COLUMNS)]
+    assert pd.read_parquet(nothing / "observations.parquet").empty
+    assert validate(nothing / "datapackage.json").valid
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
     ("--index", "PAPY", "unknown index 'PAPY'"), ("--year", "20x3", "not a year"),
-    ("--province", "Atlantis", "unknown province")])
+    ("--province", "Sơn La,Atlantis", "unknown province 'Atlantis'"), ("--year", "2023-2019", "empty range")])
 def test_bad_filters_get_a_clear_message(ingested, tmp_path, option, value, message):
     db, _ = ingested
     result = runner.invoke(app, ["export", str(tmp_path / "o"), "--db", f"sqlite:///{db}", option, value])

@@ -136,6 +136,8 @@ def typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
             frame[name] = pd.to_numeric(values).astype("float64")
         elif kind == "boolean":
             frame[name] = values.map(lambda v: None if v is None or pd.isna(v) else bool(v)).astype("boolean")
+        elif kind == "date":
+            frame[name] = values.map(lambda v: v if isinstance(v, date) else None).astype(object)
         elif kind in ("string", "array"):
             frame[name] = values.map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v))
                                      or v == "" else str(v)).astype(object)

@@ -60,6 +60,7 @@ class ExportFilter:
     indices: frozenset[str] = frozenset()
     provinces: frozenset[str] = frozenset()  # province match keys
     years: frozenset[int] = frozenset()
+    typed: tuple[tuple[str, str], ...] = ()  # (match key, the province as the user typed it)
 
     @classmethod
     def parse(cls, index: Sequence[str] = (), province: Sequence[str] = (), year: Sequence[str] = ()
@@ -67,13 +68,14 @@ class ExportFilter:
         years: set[int] = set()
         for item in _items(year):
             years |= _years(item)
-        return cls(frozenset(_index(i) for i in _items(index)),
-                   frozenset(province_match_key(p) for p in _items(province)), frozenset(years))
+        typed = tuple((province_match_key(p), p) for p in _items(province))
+        return cls(frozenset(_index(i) for i in _items(index)), frozenset(k for k, _ in typed), frozenset(years),
+                   typed)
 
     def check_provinces(self, present: Iterable[str | None]) -> None:
         """Refuse a province name that is neither a province nor one the warehouse holds."""
         known = {province_match_key(p.name) for p in provinces()} | {province_match_key(p) for p in present}
-        unknown = sorted(self.provinces - known)
+        unknown = [name for key, name in self.typed if key not in known]
         if unknown:
             raise ValueError(f"unknown province '{unknown[0]}': not a province name, and no document of "
                              f"that province in the warehouse")
