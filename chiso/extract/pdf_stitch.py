@@ -115,3 +115,11 @@ def remap_columns(t: Table, mapping: list[int], n_cols: int, col_x: list[tuple[f
                 cell.col = c
     t.grid = grid
     t.col_x = list(col_x)
+
+
+def continues_without_header(prev: Table, cont: Table) -> bool:
+    """`cont` follows `prev` directly, has its columns, and starts with figures, not a header row."""
+    if prev.n_cols != cont.n_cols or cont.n_rows == 0 or prev.origin == "masthead":
+        return False
+    first = [cont.text(0, c).strip() for c in range(cont.n_cols)]
+    return any(re.fullmatch(r"[+\-–]?\d[\d.,]*\s*%?", t) for t in first)
