@@ -61,6 +61,7 @@ class _Reading:
     prose: Findings = field(default_factory=Findings)
     flags: list[tuple[Flag, Source | None]] = field(default_factory=list)
     table_layouts: dict[int, str | None] = field(default_factory=dict)
+    memory: dict = field(default_factory=dict)  # sentence readers' state carried between blocks
 
 
 def interpret(doc: ExtractedDocument) -> Interpretation:
@@ -95,7 +96,8 @@ def _read_text(block: TextBlock, state: _Reading) -> None:
     meta = state.meta
     ctx = ProseContext(index=state.section_index, entity=state.entity, province=meta.province,
                        report_year=meta.report_year, unit=default_unit(state.section_index),
-                       heading=state.heading if block.kind == "paragraph" else "", title_label=state.title_label)
+                       heading=state.heading if block.kind == "paragraph" else "", title_label=state.title_label,
+                       memory=state.memory)
     state.prose.extend(read_block(block, ctx))
 
 

@@ -62,10 +62,14 @@ def _attach(target: RawObservation, other: RawObservation) -> None:
         target.change, target.change_decimals = other.change, other.change_decimals
 
 
+_SUM_LABEL = re.compile(r"^(?:tổng\s*(?:cộng|điểm|số)?|cộng)\b", re.I)
+
+
 def _merge_one(out: list[RawObservation], p: RawObservation) -> None:
     same_fact = [t for t in out if t.index == p.index and t.year == p.year and t.entity == p.entity
-                 and t.survey == p.survey and _compatible_max(t, p)]
-    named = [(100.0, t) for t in same_fact if p.is_total and t.is_total] or \
+                 and t.survey == p.survey and t.measure == p.measure and _compatible_max(t, p)]
+    numbered = [(100.0, t) for t in same_fact if p.number and t.number == p.number]
+    named = numbered or [(100.0, t) for t in same_fact if p.is_total and t.is_total] or \
         [(strict_similarity(t.label, p.label), t) for t in same_fact if not p.is_total and not t.is_total]
     named = sorted((x for x in named if x[0] >= 85), key=lambda x: -x[0])
     if named:
@@ -73,6 +77,8 @@ def _merge_one(out: list[RawObservation], p: RawObservation) -> None:
         if same_value(t, p):
             if p.decimals > t.decimals and t.source.kind != "table":
                 t.value, t.decimals = p.value, p.decimals
+            if t.is_total and _SUM_LABEL.match(t.label) and not p.number:
+                t.label = p.label  # "Tổng cộng (Chỉ số CCHC)": the sentence names the index better
             _attach(t, p)
         else:
             t.flags.append(Flag("text_table_conflict" if t.source.kind == "table" else "text_conflict",

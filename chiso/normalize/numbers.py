@@ -171,7 +171,7 @@ _IN_TEXT = re.compile(
     r"(?<![\w./,])"
     r"(?P<sign>[+\-" + DASHES + r"](?=\d))?"
     r"(?P<num>\d[\d.,]*\d|\d)"
-    r"(?:\s*/\s*(?P<den>\d[\d.,]*\d|\d)(?![\d/]))?"
+    r"(?:(?P<den_unit>\s*điểm)?\s*(?:/|trên\s+tổng\s+số|trên)\s*(?P<den>\d[\d.,]*\d|\d)(?![\d/])(?=\s*điểm|[^/\w]|$))?"
     r"(?P<unit>\s*%|\s*điểm)?"
 )
 
@@ -192,7 +192,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
         while num and num[-1] in ".," and not m.group("den") and not m.group("unit"):
             num = num[:-1]
             end -= 1
-        unit_txt = (m.group("unit") or "").strip()
+        unit_txt = (m.group("unit") or "").strip() or ("điểm" if m.group("den_unit") else "")
         tail = text[end : end + 20]
         unit = "%" if unit_txt == "%" else "points" if unit_txt == "điểm" else _unit_after(tail)
         value, decimals, err = _parse_digits(num, unit, True)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chiso.interpret.prose.context import Findings, NationalStatement, ProseContext, RankStatement, Sources
+from chiso.interpret.prose.items import read_items
 from chiso.interpret.prose.others import (
     read_broken_numbers,
     read_named_extremes,
@@ -39,6 +40,7 @@ class ProseReader:
 
 READERS: list[ProseReader] = [
     ProseReader("broken_numbers", read_broken_numbers),
+    ProseReader("list_item", read_items),
     ProseReader("stated_value", read_stated),
     ProseReader("respectively", read_respectively),
     ProseReader("year_series", read_series),
@@ -53,6 +55,7 @@ def read_block(block: TextBlock, ctx: ProseContext) -> Findings:
     text = clean_text(block.text)
     share_bullet = block.kind == "paragraph" and bool(_SHARE_BULLET.match(text))
     found = Findings()
+    ctx.claimed.clear()
     for reader in READERS:
         if share_bullet and not reader.in_share_bullets:
             continue

@@ -21,6 +21,14 @@ class ProseContext:
     unit: str | None
     heading: str
     title_label: str  # how the title names the index, for values of the index itself
+    claimed: list[tuple[int, int]] = field(default_factory=list)  # spans of the block a reader has read
+    memory: dict = field(default_factory=dict)  # what readers carry from block to block (list parents)
+
+    def claim(self, start: int, end: int) -> None:
+        self.claimed.append((start, end))
+
+    def is_claimed(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.claimed)
 
 
 @dataclass

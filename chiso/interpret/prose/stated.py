@@ -17,6 +17,7 @@ from chiso.interpret.prose.context import NUM, RANK_AT, Findings, ProseContext, 
 from chiso.interpret.prose.subjects import entity_in, label_for, subject_before
 from chiso.model import RawObservation
 from chiso.normalize.numbers import NumberMatch, find_numbers
+from chiso.normalize.text import clean_label
 
 RANGE = re.compile(r"(?:dao\s+động|đạt)?\s*từ\s*(" + NUM + r")\s*%?\s*(?:điểm)?\s*(?:[-–—]|đến)\s*(" + NUM + r")", re.I)
 RESPECTIVELY = re.compile(r"lần\s+lượt\s+(?:là|đạt|được)?\s*(?P<vals>" + NUM + r"\s*%?(?:\s*(?:,|và|;)\s*" + NUM +
@@ -26,9 +27,11 @@ _CHANGE_BEFORE = re.compile(r"(tăng|giảm|cao\s+hơn|thấp\s+hơn|chênh\s+l�
 _STATE = re.compile(r"(?:đạt|là|được)\s*(?:mức\s*)?$", re.I)
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 PREV = re.compile(
-    r"so\s+với\s+(?:cùng\s+kỳ\s+)?năm\s+(?P<y1>20\d\d)\s*(?:\(\s*(?:đạt\s*)?(?P<v1>" + NUM + r")\s*(?:%|điểm)?\s*\)"
+    r"(?<!tăng\s)(?<!giảm\s)(?:so\s+với|(?:cao|thấp)\s+hơn)\s+(?:cùng\s+kỳ\s+)?năm\s+(?P<y1>20\d\d)\s*"
+    r"(?:\(\s*(?:đạt\s*)?(?P<v1>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?\s*\)"
     r"|,?\s*(?:đạt|là)\s*(?P<v2>" + NUM + r")\s*(?:%|điểm))"
-    r"|\(\s*năm\s+(?P<y3>20\d\d)\s*(?:đạt|là)?\s*(?P<v3>" + NUM + r")\s*(?:%|điểm)?\s*\)", re.I)
+    r"|\(\s*năm\s+(?P<y3>20\d\d)\s*(?:đạt|là|:)?\s*(?P<v3>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?\s*\)", re.I)
+PREV_RANK = re.compile(r"\(\s*năm\s+(20\d\d)\s+(?:xếp\s*(?:thứ|hạng)|đứng\s+thứ)\s*(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
 CLAUSE = re.compile(r"[^;]+?(?=;|\.\s+(?=[A-ZĐÀ-Ỹ])|$)")
 
 
@@ -52,6 +55,8 @@ def _within(spans: list[tuple[int, int]], pos: int) -> bool:
 def read_stated(text: str, ctx: ProseContext, src: Sources) -> Findings:
     found = Findings()
     state = _State()
+    if ctx.claimed:
+        return found  # another reader (a list item) has read this block
     for clause in re.split(r";|\.\s+(?=[A-ZĐÀ-Ỹ])", text):
         if clause.strip():
             _read_clause(clause, ctx, src, state, found)
@@ -66,6 +71,20 @@ def _take_pending_rank(clause: str, state: _State) -> None:
     if rk and not re.search(r"đạt\s*" + NUM, clause[: rk.start()]):
         set_rank(state.pending_rank, rk)
     state.pending_rank = None
+
+
+def _take_earlier_ranks(clause: str, state: _State, found: Findings) -> None:
+    """`(năm 2022 xếp thứ 41/63)` after the previous year's value: its rank."""
+    for rm in PREV_RANK.finditer(clause):
+        year = int(rm.group(1))
+        for o in reversed(found.observations):
+            if o.year == year and o.rank is None and state.last and o.label == state.last.label:
+                o.rank, o.rank_of = int(rm.group(2)), int(rm.group(3))
+                break
+
+
+_CRITERION_NUMBER = re.compile(r"tiêu\s+chí(?:\s+thành\s+phần)?\s+(\d{1,2}(?:\.\d{1,2}){1,3})\b", re.I)
+_SELF = re.compile(r"tự\s+(?:đánh\s+giá|chấm)", re.I)
 
 
 def _is_value_position(clause: str, nm: NumberMatch, ctx: ProseContext, target: bool) -> bool:
@@ -88,6 +107,7 @@ def _read_clause(clause: str, ctx: ProseContext, src: Sources, state: _State, fo
     skip += [(m.start(), m.end()) for m in prevs]
     target = bool(_TARGET.search(clause))
     _take_pending_rank(clause, state)
+    _take_earlier_ranks(clause, state, found)
     main: RawObservation | None = None
     stated = False
     for nm in find_numbers(clause):
@@ -118,7 +138,10 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
                 ) -> RawObservation | None:
     rd = nm.reading
     subject = subject_before(clause, nm.start)
-    label, total = label_for(subject, ctx)
+    cited = _CRITERION_NUMBER.search(clause[: nm.start])
+    if cited:  # "tiêu chí thành phần 6.1.1 chỉ đạt 1,142/2 điểm": the criterion of that number
+        subject = cited.group(0)
+    label, total = label_for(subject, ctx) if not cited else (clean_label(subject), False)
     if label is None and state.last and not subject.strip():
         label, total = state.last.label, state.last.is_total
     if label is None:
@@ -130,9 +153,13 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
     entity = entity_in(subject, ctx)
     obs = RawObservation(index=ctx.index, year=year, entity=entity, label=label, value=rd.value,
                          unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max,
-                         decimals=rd.decimals, source=src(clause.strip()), is_total=total)
+                         decimals=rd.decimals, source=src(clause.strip()), is_total=total,
+                         number=cited.group(1) if cited else None)
+    if _SELF.search(clause[: nm.start]) and not re.search(r"thẩm\s+định", clause, re.I):
+        obs.measure = "self_assessed"  # "Tổng điểm tỉnh tự đánh giá … là 65/66,5 điểm": not the appraised score
     rk = RANK_AT.search(clause, nm.end)
-    if rk and not PREV.search(clause[nm.end: rk.start()]):
+    between = re.sub(r"\([^()]*\)", "", clause[nm.end: rk.start()]) if rk else ""
+    if rk and not PREV.search(between) and not PREV_RANK.match(clause, rk.start() - 1):
         set_rank(obs, rk)
     else:
         state.pending_rank = obs
@@ -167,4 +194,8 @@ def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservatio
         if rk and not PREV.search(rest[: rk.start()]) and not re.search(r"đạt\s*" + NUM, rest[: rk.start()]):
             set_rank(prev, rk)
         out.append(prev)
+    for rm in PREV_RANK.finditer(clause):  # "(năm 2022 xếp thứ 41/63)"
+        for prev in out:
+            if prev.year == int(rm.group(1)) and prev.rank is None:
+                prev.rank, prev.rank_of = int(rm.group(2)), int(rm.group(3))
     return out

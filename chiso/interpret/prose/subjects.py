@@ -23,14 +23,30 @@ _GENERIC = re.compile(
 _SATISFACTION_WITH = re.compile(
     r"^(?:mức\s+độ|chỉ\s+số|tỷ\s+lệ)\s+hài\s+lòng(?:\s+của\s+người\s+dân(?:,\s+tổ\s+chức)?)?\s+(?:đối\s+với|về)\s+\S+\s+\S+",
     re.I)
+# A phrase opened by one of these names a measured quantity: "Điểm đánh giá của Văn phòng Chính phủ …",
+# "Mức độ hài lòng về …", "khối sở, ban, ngành". Such a phrase is a label in its own right.
+_MEASURE_START = re.compile(r"(?:^|(?<=[,;:]\s)|(?<=^[-+•]\s)|(?<=\)\s))(?:[a-zđ]\)\s*)?(?=(?:tổng\s+)?điểm\s|mức\s+độ\s+hài"
+                            r"|chỉ\s+số\s|khối\s|tỷ\s+lệ\s+hài\s+lòng)", re.I)
+_MEASURE_LABEL = re.compile(r"^(?:[a-zđ]\)\s*)?(?:(?:tổng\s+)?điểm\s+\S+|mức\s+độ\s+hài\s+lòng\s+\S+|khối\s+\S+"
+                            r"|tỷ\s+lệ\s+hài\s+lòng\s+\S+)", re.I)
 _COMPONENT = re.compile(r"thành\s+phần|tiêu\s+chí|lĩnh\s+vực|nội\s+dung|trục|nhóm|xây\s+dựng,\s+tổ\s+chức|cung\s+ứng"
                         r"|cung\s+cấp", re.I)
 
 
+_PARENS = re.compile(r"\s*\([^()]*\)")
+
+
 def subject_before(clause: str, pos: int) -> str:
-    """The noun phrase a value is stated about: the text before `đạt` back to a clause break."""
-    head = clause[:pos]
-    head = re.sub(r"\s*(?:đạt|là|được)\s*(?:mức\s*)?$", "", head, flags=re.I)
+    """The noun phrase a value is stated about: the text before `đạt` back to a clause break.
+
+    Parenthesised asides ("(sau thẩm định của Bộ Nội vụ)", "(SIPAS)") are left out, so that
+    they do not cut the phrase.
+    """
+    head = _PARENS.sub("", clause[:pos]).lstrip()
+    head = re.sub(r"\s*(?:đạt|là|được|chỉ\s+đạt|với)?\s*(?:mức\s*)?:?\s*$", "", head, flags=re.I)
+    measure = _MEASURE_START.search(head)
+    if measure and not re.search(r"[;:]|\.\s", head[measure.start():]):
+        return clean_text(head[measure.start():].strip(" ,"))
     cut = max(head.rfind(x) for x in (";", ":", ". ", "(", ")"))
     if cut >= 0 and head[cut] == ":" and not head[cut + 1:].strip():
         # "Lĩnh vực 1: Công tác chỉ đạo, điều hành CCHC: đạt 7,96/8 điểm" — the subject is before the colon
@@ -100,6 +116,8 @@ def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
     if _SATISFACTION_WITH.match(subject):
         return clean_label(subject), False  # "Mức độ hài lòng đối với công chức … đạt 81,62%"
     stripped = re.sub(r"^(?:cụ\s+thể|theo\s+đó|trong\s+đó|đồng\s+thời|như\s+vậy)\s*,?\s*", "", subject, flags=re.I)
+    if _MEASURE_LABEL.match(stripped) and not _GENERIC.match(stripped) and len(stripped) < 220:
+        return clean_label(stripped), False
     stripped = re.sub(r"^(kết\s+quả(?:\s+đánh\s+giá)?)\s+(?:nội\s+dung|chỉ\s+số|trục)\s+này", r"\1", stripped, flags=re.I)
     if _GENERIC.match(stripped) or re.fullmatch(r"(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+", stripped, re.I):
         return _from_heading(ctx)

@@ -1,0 +1,86 @@
+"""List items that name their criterion before a colon and give its score after it.
+
+    - Lĩnh vực 1: Công tác chỉ đạo, điều hành CCHC: đạt 7,5/8 điểm;
+    - Lĩnh vực 6: Cải cách tài chính công: tỉnh tự đánh giá 7,25 điểm, kết quả thẩm định đạt 6,392/8 điểm;
+      + Điểm điều tra xã hội học về tác động của CCHC: đạt 2,417/3 điểm.
+    c) Điểm đánh giá của Văn phòng Chính phủ …: 1,284/1,5 điểm (năm 2022 là 1,202 điểm).
+
+The label is the text before the colon (after `Lĩnh vực N:`); the value is the first score
+after it that is not a self-assessment, a deduction or a change; earlier years and ranks
+follow in parentheses. A `+` item belongs to the `-` item above it (its group).
+"""
+
+from __future__ import annotations
+
+import re
+
+from chiso.interpret.prose.context import NUM, RANK_AT, Findings, ProseContext, Sources, set_rank
+from chiso.interpret.prose.stated import PREV
+from chiso.model import RawObservation
+from chiso.normalize.numbers import find_numbers
+from chiso.normalize.text import clean_label
+
+_ITEM = re.compile(
+    r"^\s*(?P<marker>[-+•–]|[a-zđ]\)|\d{1,2}[.)])\s*"
+    r"(?:(?P<kind>lĩnh\s+vực|trục(?:\s+nội\s+dung)?|nhóm(?:\s+tiêu\s+chí)?|chỉ\s+số\s+thành\s+phần)\s+"
+    r"(?P<num>\d{1,2}|[IVX]{1,4})\s*[:.]\s*)?"
+    r"(?P<label>[^:;]{3,250}?)\s*:\s*(?P<rest>.+)$", re.I | re.S)
+_NOT_VALUE_BEFORE = re.compile(r"(?:tự\s+đánh\s+giá|tự\s+chấm|bị\s+trừ|trừ|tăng|giảm|chênh\s+lệch|hơn)\s*$", re.I)
+_SELF_BEFORE = re.compile(r"tự\s+(?:đánh\s+giá|chấm)(?:\s+(?:là|đạt|được))?\s*$", re.I)
+
+
+def read_items(text: str, ctx: ProseContext, src: Sources) -> Findings:
+    found = Findings()
+    m = _ITEM.match(text)
+    if m is None or ctx.report_year is None:
+        return found
+    rest_at = m.start("rest")
+    value = _item_value(text, rest_at)
+    if value is None:
+        return found
+    nm, rd = value
+    label = clean_label(m.group("label"))
+    if re.search(r"\d\s*(?:%|điểm|/)", label):
+        return found  # the colon belongs to an aside ("(năm 2022: 58,906 điểm)"), not to a label
+    marker = m.group("marker")
+    group = ctx.memory.get("list_parent") if marker == "+" else None
+    obs = RawObservation(index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=label, value=rd.value,
+                         unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max, decimals=rd.decimals,
+                         source=src(text.strip()), group=group, number=m.group("num"))
+    rk = RANK_AT.search(text, nm.end)
+    if rk:
+        set_rank(obs, rk)
+    found.observations.append(obs)
+    found.observations += _earlier_years(text[nm.end:], obs, src)
+    if marker != "+":
+        ctx.memory["list_parent"] = label
+    ctx.claim(0, len(text))
+    return found
+
+
+def _item_value(text: str, start: int):  # noqa: ANN202
+    """The item's own score: a number with its maximum or unit, not a self-assessment or deduction."""
+    for nm in find_numbers(text[start:]):
+        rd = nm.reading
+        if not rd.ok or (rd.max is None and rd.unit not in ("%", "points")):
+            continue
+        before = text[start: start + nm.start]
+        if _NOT_VALUE_BEFORE.search(before) or re.search(r"\(\s*$", before) or PREV.search(text, start + nm.start - 30 if nm.start > 30 else start, start + nm.end):
+            continue
+        return type(nm)(start + nm.start, start + nm.end, rd), rd
+    return None
+
+
+def _earlier_years(rest: str, obs: RawObservation, src: Sources) -> list[RawObservation]:
+    out = []
+    for pm in PREV.finditer(rest):
+        nums = find_numbers(pm.group("v1") or pm.group("v2") or pm.group("v3"))
+        year = int(pm.group("y1") or pm.group("y3"))
+        if nums and nums[0].reading.ok and year != obs.year:
+            out.append(RawObservation(index=obs.index, year=year, entity=obs.entity, label=obs.label,
+                                      value=nums[0].reading.value, unit=obs.unit, decimals=nums[0].reading.decimals,
+                                      source=obs.source, group=obs.group, number=obs.number))
+    return out
+
+
+__all__ = ["read_items", "NUM"]
