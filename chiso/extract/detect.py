@@ -37,5 +37,5 @@ def sniff(data: bytes) -> tuple[str | None, str | None]:
     if low.lstrip().startswith((b"<!doctype html", b"<html")) or b"<html" in low[:512]:
         return None, "an HTML page, not a PDF/DOCX (a portal error page saved as the document?)"
     if head.startswith(b"{\\rtf"):
-        return None, "an RTF file: convert it to DOCX or PDF first"
+        return "rtf", None  # converted with LibreOffice, like a .doc (extract/reader.py)
     return None, "not a PDF or DOCX (unrecognised content)"

@@ -10,8 +10,14 @@ from pathlib import Path
 from chiso.extract.detect import sniff
 from chiso.extract.docx_reader import read_docx
 from chiso.extract.pdf_reader import read_pdf
-from chiso.model import ExtractedDocument, ExtractionError, Table
-from chiso.normalize.text import decode_legacy, legacy_encoding
+from chiso.model import Cell, ExtractedDocument, ExtractionError, Table, TextBlock
+from chiso.normalize.legacy_fonts import (
+    FONT_TEXT,
+    conversion_warnings,
+    decode_legacy,
+    has_unicode_vietnamese,
+    legacy_encoding,
+)
 
 
 def read_document(path: str | Path, sha256: str, data: bytes | None = None) -> ExtractedDocument:
@@ -25,17 +31,46 @@ def read_document(path: str | Path, sha256: str, data: bytes | None = None) -> E
     elif kind == "docx":
         doc = read_docx(path, sha256, data)
     else:
-        doc = _read_legacy_doc(Path(path), sha256)
+        doc = _read_legacy_doc(Path(path), sha256, kind)
     return repair_legacy_fonts(doc)
 
 
 def repair_legacy_fonts(doc: ExtractedDocument) -> ExtractedDocument:
-    """Old files typed with TCVN3 (.VnTime) or VNI fonts: decided once per document, then every
-    text and cell is converted, so that short cells ("Naêm 2024") are converted too."""
-    sample = " ".join(b.text for b in doc.texts[:300])
-    encoding = legacy_encoding(sample)
-    if encoding is None:
-        return doc
+    """Legacy font text (TCVN3 `.VnTime`, VNI) in documents that name no legacy font.
+
+    Readers decode text by the font it is set in (DOCX runs, PDF words) and count it in
+    `doc.stats` (legacy_fonts.count_conversion); the warnings saying what was converted are
+    written here, and such a document is never guessed from. A document
+    without legacy fonts (fonts lost in a conversion) is guessed from its text: the encoding
+    is decided on the blocks and cells that hold no Unicode-only letter, so a Unicode masthead
+    does not hide a legacy body, and only those blocks are converted: when they are the larger
+    part of the text and one of them is a sentence (40+ letters) that is legacy on its own (a
+    Unicode table of names like "Hoà Bình" is not). Short cells ("Naêm 2024") follow the
+    document's decision.
+    Soft hyphens left after this are invisible marks and are removed.
+    """
+    doc.warnings.extend(conversion_warnings(doc.stats, "words" if doc.format == "pdf" else "runs"))
+    items = _text_items(doc)
+    if not doc.stats.get(FONT_TEXT):
+        legacy = [(obj, t) for obj, t in items if not has_unicode_vietnamese(t)]
+        unicode_letters = sum(_letters(t) for obj, t in items if has_unicode_vietnamese(t))
+        encoding = legacy_encoding(" ".join(t for _, t in legacy)[:200_000])
+        if encoding and sum(_letters(t) for _, t in legacy) >= unicode_letters and \
+                any(_letters(t) >= 40 and legacy_encoding(t) == encoding for _, t in legacy):
+            for obj, text in legacy:
+                obj.text = decode_legacy(text, encoding)
+            kept = f", {len(items) - len(legacy)} already in Unicode left as they are" if len(legacy) < len(items) else ""
+            doc.warnings.append(f"legacy {encoding.upper()} font text converted to Unicode, guessed from the text "
+                                f"(no legacy font named): {len(legacy)} text blocks and table cells{kept}")
+    for obj, _ in _text_items(doc):
+        if "\u00ad" in obj.text:
+            obj.text = obj.text.replace("\u00ad", "")
+    return doc
+
+
+def _text_items(doc: ExtractedDocument) -> list[tuple[TextBlock | Cell, str]]:
+    """Every text block and every table cell once (a merged cell is one object)."""
+    out: list[tuple[TextBlock | Cell, str]] = []
     for block in doc.blocks:
         if isinstance(block, Table):
             seen: set[int] = set()
@@ -43,31 +78,43 @@ def repair_legacy_fonts(doc: ExtractedDocument) -> ExtractedDocument:
                 for cell in row:
                     if cell is not None and id(cell) not in seen:
                         seen.add(id(cell))
-                        cell.text = decode_legacy(cell.text, encoding)
+                        out.append((cell, cell.text))
         else:
-            block.text = decode_legacy(block.text, encoding)
-    doc.warnings.append(f"legacy {encoding.upper()} font text converted to Unicode")
-    return doc
+            out.append((block, block.text))
+    return out
 
 
-def _read_legacy_doc(path: Path, sha256: str) -> ExtractedDocument:
-    """Old binary .doc: converted with LibreOffice when it is installed, else a clear reason."""
+def _letters(text: str) -> int:
+    return sum(1 for c in text if c.isalpha())
+
+
+_CONVERTED_KINDS = {"doc": "legacy Word .doc", "rtf": "RTF"}
+
+
+def _read_legacy_doc(path: Path, sha256: str, kind: str = "doc") -> ExtractedDocument:
+    """Old binary .doc and RTF: converted to DOCX with LibreOffice when it is installed, else a
+    clear reason. Legacy font text survives the conversion: runs keep their font names and
+    TCVN3's ư (byte 0xAD, a soft hyphen to LibreOffice) comes out as `<w:softHyphen/>`, which
+    the DOCX reader reads as ư inside a TCVN3 run. (antiword and catdoc, measured on the same
+    file, drop that byte or refuse small files, and lose the tables.) Each conversion gets its
+    own LibreOffice profile: conversions running in parallel on one profile fail."""
+    what = _CONVERTED_KINDS.get(kind, "legacy Word .doc")
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise ExtractionError("legacy Word .doc file: convert it to DOCX first (or install LibreOffice, "
+        raise ExtractionError(f"{what} file: convert it to DOCX first (or install LibreOffice, "
                               "which chiso then uses to convert it automatically)", "legacy_doc")
+    damaged = f"{what} could not be converted by LibreOffice: the file may be damaged; open and re-save it as DOCX"
     with tempfile.TemporaryDirectory() as tmp:
+        profile = Path(tmp, "profile").as_uri()
         try:
-            subprocess.run([soffice, "--headless", "--convert-to", "docx", "--outdir", tmp, str(path)],
-                           check=True, capture_output=True, timeout=120)
+            subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx",
+                            "--outdir", tmp, str(path)], check=True, capture_output=True, timeout=120)
         except (subprocess.SubprocessError, OSError) as e:
-            raise ExtractionError(f"legacy .doc could not be converted by LibreOffice ({type(e).__name__}): "
-                                  "the file may be damaged; open and re-save it as DOCX", "legacy_doc") from e
+            raise ExtractionError(f"{damaged} ({type(e).__name__})", "legacy_doc") from e
         out = next(Path(tmp).glob("*.docx"), None)
         if out is None:
-            raise ExtractionError("legacy .doc could not be converted by LibreOffice: the file may be damaged; "
-                                  "open and re-save it as DOCX", "legacy_doc")
+            raise ExtractionError(damaged, "legacy_doc")
         doc = read_docx(out, sha256)
         doc.path = str(path)
-        doc.warnings.append("converted from legacy .doc with LibreOffice")
+        doc.warnings.append(f"converted from {what} with LibreOffice")
         return doc

@@ -15,6 +15,9 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+# Legacy font encodings live in their own module; re-exported for existing callers.
+from chiso.normalize.legacy_fonts import decode_legacy, fix_legacy_encoding, legacy_encoding
+
 __all__ = [
     "nfc",
     "clean_text",
@@ -25,6 +28,8 @@ __all__ = [
     "strip_accents",
     "slug",
     "fix_legacy_encoding",
+    "legacy_encoding",
+    "decode_legacy",
 ]
 
 _WS = re.compile(r"[\s\u00a0\u200b\u202f]+")
@@ -35,8 +40,9 @@ def nfc(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """NFC, legacy font repair, one space between words; keeps wording and case."""
-    return _WS.sub(" ", fix_legacy_encoding(nfc(text))).strip()
+    """NFC, one space between words; keeps wording and case. Legacy font text is converted
+    by the readers (per font, with a warning on the document), never silently here."""
+    return _WS.sub(" ", nfc(text)).strip()
 
 
 # List numbering as printed before a label: "1.", "1,", "1.1.", "a)", "A.", "I.", "-", "+".
@@ -149,99 +155,3 @@ def slug(text: str, limit: int = 48) -> str:
     s = strip_accents(match_key(text)).lower()
     s = re.sub(r"[^a-z0-9]+", "_", s).strip("_")
     return s[:limit].rstrip("_")
-
-
-# --- legacy fonts ---------------------------------------------------------------------------
-# Documents typed before Unicode (TCVN3/ABC with .VnTime fonts) carry Vietnamese letters as
-# Latin-1 look-alikes. A text is converted only when it shows the tell-tale characters and
-# no real Vietnamese letters, so that normal text is never touched.
-_TCVN3 = {
-    "¸": "á", "µ": "à", "¶": "ả", "·": "ã", "¹": "ạ",
-    "¨": "ă", "¾": "ắ", "»": "ằ", "¼": "ẳ", "½": "ẵ", "Æ": "ặ",
-    "©": "â", "Ê": "ấ", "Ç": "ầ", "È": "ẩ", "É": "ẫ", "Ë": "ậ",
-    "®": "đ", "§": "Đ",
-    "Ð": "é", "Ì": "è", "Î": "ẻ", "Ï": "ẽ", "Ñ": "ẹ",
-    "ª": "ê", "Õ": "ế", "Ò": "ề", "Ó": "ể", "Ô": "ễ", "Ö": "ệ",
-    "Ý": "í", "×": "ì", "Ø": "ỉ", "Ü": "ĩ", "Þ": "ị",
-    "ã": "ó", "ß": "ò", "á": "ỏ", "â": "õ", "ä": "ọ",
-    "«": "ô", "è": "ố", "å": "ồ", "æ": "ổ", "ç": "ỗ", "é": "ộ",
-    "¬": "ơ", "í": "ớ", "ê": "ờ", "ë": "ở", "ì": "ỡ", "î": "ợ",
-    "ó": "ú", "ï": "ù", "ñ": "ủ", "ò": "ũ", "ô": "ụ",
-    "­": "ư", "ø": "ứ", "õ": "ừ", "ö": "ử", "÷": "ữ", "ù": "ự",
-    "ý": "ý", "ú": "ỳ", "û": "ỷ", "ü": "ỹ", "þ": "ỵ",
-    "¡": "Ă", "¢": "Â", "£": "Ê", "¤": "Ô", "¥": "Ơ", "¦": "Ư",
-}
-_TCVN3_TELL = set("¸µ¶·¹¾»¼½Æ©ÊÇÈÉË®§ÐÌÎÏÑªÕÒÓÔÖÝ×ØÜÞ«¬­øõö÷ù")
-_VIET = re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư]", re.IGNORECASE)
-
-
-# VNI (VNI-Times fonts) writes a vowel followed by Latin-1 letters standing for its marks:
-# "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam".
-_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
-_VNI_TONE = {"ù": _ACUTE, "ø": _GRAVE, "û": _HOOK, "õ": _TILDE, "ï": _DOT}
-_VNI_CIRC = {"â": "", "á": _ACUTE, "à": _GRAVE, "å": _HOOK, "ã": _TILDE, "ä": _DOT}
-_VNI_BREVE = {"ê": "", "é": _ACUTE, "è": _GRAVE, "ú": _HOOK, "ü": _TILDE, "ë": _DOT}
-_VNI_SINGLE = {"ì": "ì", "í": "í", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ", "ñ": "đ", "ô": "ơ", "ö": "ư"}
-_VNI_TELL = re.compile(r"[aeoAEO][âáàåãäÂÁÀÅÃÄ]|[aA][êéèúüëÊÉÈÚÜË]|[aeiouyAEIOUYôöÔÖ][ùøûõïÙØÛÕÏ]|[ñÑ]")
-
-
-def _vni_to_unicode(text: str) -> str:
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        low = ch.lower()
-        nxt = text[i + 1] if i + 1 < n else ""
-        nlow = nxt.lower()
-        if low in "aeo" and nlow in _VNI_CIRC:
-            out.append(unicodedata.normalize("NFC", ch + "\u0302" + _VNI_CIRC[nlow]))
-            i += 2
-        elif low == "a" and nlow in _VNI_BREVE:
-            out.append(unicodedata.normalize("NFC", ch + "\u0306" + _VNI_BREVE[nlow]))
-            i += 2
-        elif low in "ôö":
-            base = ("ơ" if low == "ô" else "ư")
-            base = base.upper() if ch.isupper() else base
-            if nlow in _VNI_TONE:
-                out.append(unicodedata.normalize("NFC", base + _VNI_TONE[nlow]))
-                i += 2
-            else:
-                out.append(base)
-                i += 1
-        elif low in "aeiouy" and nlow in _VNI_TONE:
-            out.append(unicodedata.normalize("NFC", ch + _VNI_TONE[nlow]))
-            i += 2
-        elif low in _VNI_SINGLE:
-            rep = _VNI_SINGLE[low]
-            out.append(rep.upper() if ch.isupper() else rep)
-            i += 1
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
-
-
-def legacy_encoding(text: str) -> str | None:
-    """'tcvn3', 'vni' or None: which pre-Unicode font encoding a text is written in."""
-    if not text or _VIET.search(text):
-        return None
-    tells = sum(1 for c in text if c in _TCVN3_TELL)
-    vni = len(_VNI_TELL.findall(text))
-    # VNI's mark letters are also TCVN3 tells: when most tells pair with a vowel, it is VNI
-    if vni >= 3 and vni >= len(text) * 0.02 and vni >= 0.6 * tells:
-        return "vni"
-    if tells >= 3 and tells >= len(text) * 0.03:
-        return "tcvn3"
-    return None
-
-
-def decode_legacy(text: str, encoding: str | None) -> str:
-    if encoding == "vni":
-        return _vni_to_unicode(text)
-    if encoding == "tcvn3":
-        return "".join(_TCVN3.get(c, c) for c in text)
-    return text
-
-
-def fix_legacy_encoding(text: str) -> str:
-    return decode_legacy(text, legacy_encoding(text))
