@@ -2,6 +2,10 @@
 
 Methodology periods, the criteria of each period with their hierarchy, names and
 aliases, and the crosswalk that says which code a renamed criterion continues as.
+
+Loading it computes a matching key for every name and alias, which is the costly part;
+`criterion_rows` reads the same criteria without keys, for the warehouse's `criterion`
+table (opening a warehouse to export does not need the keys).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class Catalogue:
     nodes: dict[tuple[str, str, str], Node]  # (index, period, code)
     periods: dict[str, list[tuple[str, int, int | None]]]  # index -> [(period, from, to)]
     successors: dict[tuple[str, str], str] = field(default_factory=dict)  # (index, code) -> successor code
+    _by_period: dict[tuple[str, str], list[Node]] = field(default_factory=dict, repr=False, compare=False)
 
     def series(self, index: str, code: str) -> str:
         """The newest code of a criterion: follows renames and successions (not splits/merges)."""
@@ -51,7 +56,12 @@ class Catalogue:
         return min(spans, key=lambda s: min(abs(year - s[1]), abs(year - (s[2] or s[1]))))[0]
 
     def in_period(self, index: str, period: str) -> list[Node]:
-        return [n for (i, p, _), n in self.nodes.items() if i == index and p == period]
+        """The nodes of one index and period, in catalogue order (a new list; the scan is done once)."""
+        nodes = self._by_period.get((index, period))
+        if nodes is None:
+            nodes = self._by_period[(index, period)] = [n for (i, p, _), n in self.nodes.items()
+                                                        if i == index and p == period]
+        return list(nodes)
 
     def descendants(self, node: Node) -> list[Node]:
         out, stack = [], list(node.children)
@@ -65,9 +75,25 @@ class Catalogue:
 
 
 @lru_cache(maxsize=1)
+def _criteria() -> list[dict[str, str]]:
+    return read_csv("catalogue/criteria.csv")
+
+
+def criterion_rows() -> list[dict[str, str | None]]:
+    """The criteria as the warehouse's `criterion` table holds them (one row per index, period
+    and code, in catalogue order), without computing matching keys."""
+    rows: dict[tuple[str, str, str], dict[str, str | None]] = {}
+    for row in _criteria():
+        rows[(row["index"], row["period"], row["code"])] = {
+            "index": row["index"], "period": row["period"], "code": row["code"],
+            "parent": row.get("parent") or None, "level": row.get("level", ""), "name": row["name"]}
+    return list(rows.values())
+
+
+@lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     nodes: dict[tuple[str, str, str], Node] = {}
-    for row in read_csv("catalogue/criteria.csv"):
+    for row in _criteria():
         names = [row["name"]] + [a for a in row.get("aliases", "").split(";") if a.strip()]
         keys = list(dict.fromkeys(k for k in (match_key(n) for n in names) if k))
         nodes[(row["index"], row["period"], row["code"])] = Node(

@@ -21,7 +21,7 @@ from sqlalchemy import delete, event, insert, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from chiso.db.catalogue import catalogue
+from chiso.db.catalogue import catalogue, criterion_rows
 from chiso.load import schema
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
 from chiso.load.views import create_views
@@ -242,15 +242,14 @@ def _flag_row(doc_id: int, obs_id: int | None, fl: RawFlag, page: int | None, co
 
 
 def _sync_catalogue(conn) -> None:  # noqa: ANN001
-    """Copy db/catalogue into the `criterion` table so SQL users can join codes to names."""
-    cat = catalogue()
+    """Copy db/catalogue into the `criterion` table so SQL users can join codes to names.
+    Runs on every open: `criterion_rows` reads the CSV without building matching keys."""
+    rows = criterion_rows()
     have = conn.execute(text("SELECT count(*) FROM criterion")).scalar()
-    if have == len(cat.nodes):
+    if have == len(rows):
         return
     conn.execute(text("DELETE FROM criterion"))
-    conn.execute(schema.Criterion.__table__.insert(), [
-        {"index": n.index, "period": n.period, "code": n.code, "parent": n.parent, "level": n.level, "name": n.name}
-        for n in cat.nodes.values()])
+    conn.execute(schema.Criterion.__table__.insert(), rows)
 
 
 def observation_uids(sha256: str, observations: list[RawObservation]) -> list[str]:
