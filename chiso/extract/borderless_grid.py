@@ -37,53 +37,63 @@ def _lines_text(pieces: list[Piece]) -> str:
 
 def build_table(region: Region, cols: list[Column], page_no: int, settings: PdfSettings) -> Table:
     anchors = region.anchors
-    label_col = _row_label_column(region, cols)
-    body_pieces = pieces_by_column(region.body, cols)
-    rows_of_label = assign_label_lines(body_pieces.get(label_col, []), anchors) if label_col is not None else {}
-    lead = rows_of_label.pop(-1, []) if rows_of_label else []
+    pieces = pieces_by_column(region.body, cols)
+    label_cols = _row_label_columns(region, cols)
+    rows_of = {k: assign_label_lines(pieces.get(k, []), anchors) for k in label_cols}
+    leads = {k: rows.pop(-1, []) for k, rows in rows_of.items()}
     n_head = 1 if region.header else 0
-    n_lead = 1 if lead else 0
-    n_rows = n_head + n_lead + len(anchors)
-    grid: list[list[Cell | None]] = [[None] * len(cols) for _ in range(n_rows)]
-    # row extents (for empty cells and merged groups)
-    extents = []
-    for r, a in enumerate(anchors):
-        ps = rows_of_label.get(r, [])
-        top = min([a.top] + [p.line.top for p in ps])
-        bottom = max([a.bottom] + [p.line.bottom for p in ps])
-        extents.append((top, bottom))
+    n_lead = 1 if any(leads.values()) else 0
+    base = n_head + n_lead
+    grid: list[list[Cell | None]] = [[None] * len(cols) for _ in range(base + len(anchors))]
+    extents = _row_extents(anchors, rows_of)
     if region.header:
         _header_cells(region.header, cols, grid, page_no)
-    if lead:
-        r0 = n_head
-        grid[r0][label_col] = _cell([w for p in lead for w in p.words], r0, label_col, page_no,
-                                    (cols[label_col].x0, lead[0].line.top, cols[label_col].x1, lead[-1].line.bottom),
-                                    _lines_text(lead))
-    base = n_head + n_lead
+    for k, lead in leads.items():
+        if lead:
+            grid[n_head][k] = _cell([w for p in lead for w in p.words], n_head, k, page_no,
+                                    (cols[k].x0, lead[0].line.top, cols[k].x1, lead[-1].line.bottom), _lines_text(lead))
     for r, a in enumerate(anchors):
         top, bottom = extents[r]
         for k, col in enumerate(cols):
-            if k == label_col:
-                ps = rows_of_label.get(r, [])
+            if k in rows_of:
+                ps = rows_of[k].get(r, [])
                 grid[base + r][k] = _cell([w for p in ps for w in p.words], base + r, k, page_no,
                                           (col.x0, top, col.x1, bottom), _lines_text(ps))
             elif col.numeric:
                 ws = [w for w in a.words if column_of(w, cols) == k]
-                others = [p for p in body_pieces.get(k, []) if top - 0.5 <= p.y <= bottom + 0.5 and p.line is not a]
+                others = [p for p in pieces.get(k, []) if top - 0.5 <= p.y <= bottom + 0.5 and p.line is not a]
                 text = join_words(ws) if ws else _lines_text(others)
                 grid[base + r][k] = _cell(ws or [w for p in others for w in p.words], base + r, k, page_no,
                                           (col.x0, top, col.x1, bottom), text)
     for k, col in enumerate(cols):
-        if col.numeric or k == label_col:
-            continue
-        _spanning_cells(body_pieces.get(k, []), k, cols[k], extents, base, grid, page_no, settings, n_lead)
+        if not col.numeric and k not in rows_of:
+            _spanning_cells(pieces.get(k, []), k, cols[k], extents, base, grid, page_no, settings, n_lead)
     _merge_spanned_notes(grid, cols, base)
-    x0 = min(c.x0 for c in cols)
-    x1 = max(c.x1 for c in cols)
     top = min(ln.top for ln in region.lines)
     bottom = max(ln.bottom for ln in region.lines)
-    return Table(number=0, grid=grid, page=page_no, pages=[page_no], bbox=(x0, top, x1, bottom),
+    return Table(number=0, grid=grid, page=page_no, pages=[page_no],
+                 bbox=(min(c.x0 for c in cols), top, max(c.x1 for c in cols), bottom),
                  origin="borderless", col_x=[(c.x0, c.x1) for c in cols])
+
+
+def _row_extents(anchors: list[Line], rows_of: dict[int, dict[int, list[Piece]]]) -> list[tuple[float, float]]:
+    """Each row's vertical extent: its value line and every label line given to it."""
+    out = []
+    for r, a in enumerate(anchors):
+        ps = [p for rows in rows_of.values() for p in rows.get(r, [])]
+        out.append((min([a.top] + [p.line.top for p in ps]), max([a.bottom] + [p.line.bottom for p in ps])))
+    return out
+
+
+def _row_label_columns(region: Region, cols: list[Column]) -> list[int]:
+    """Text columns that label each row: those just left of a number column (the row labels of a
+    plain table, both label columns of a paired one) and a last text column (an agency in charge);
+    a text column followed by another text column holds merged group labels instead."""
+    out = [k for k, c in enumerate(cols) if not c.numeric and (k + 1 == len(cols) or cols[k + 1].numeric)]
+    if out:
+        return out
+    best = _row_label_column(region, cols)
+    return [best] if best is not None else []
 
 
 def _row_label_column(region: Region, cols: list[Column]) -> int | None:

@@ -39,6 +39,9 @@ def assign_label_lines(pieces: list[Piece], anchors: list[Line]) -> dict[int, li
     return rows
 
 
+_LEAD_PENALTY = 3.0  # points of misalignment that a capitalised lead line is worth
+
+
 def _choices(g: int, gap: list[Piece], rows: dict[int, list[Piece]], n: int) -> list[int]:
     """How many lines of gap g may go up to the row above (the rest open the row below)."""
     if g == n:
@@ -66,7 +69,10 @@ def _best_split(gaps: list[list[Piece]], rows: dict[int, list[Piece]], ys: list[
 
     best: tuple[float, list[int]] | None = None
     for model in ("top", "middle", "bottom"):
-        table: dict[int, tuple[float, list[int]]] = {k: (0.0, [k]) for k in options[0]}
+        # lines above the first row go to the part of a label cut by the page break only if they read
+        # as its continuation (lower case); a capitalised line opens the first row's own label
+        opens = bool(gaps[0]) and gaps[0][0].text[:1].isupper()
+        table: dict[int, tuple[float, list[int]]] = {k: (_LEAD_PENALTY if k and opens else 0.0, [k]) for k in options[0]}
         for r in range(n):
             nxt: dict[int, tuple[float, list[int]]] = {}
             for k_out in options[r + 1]:

@@ -110,7 +110,7 @@ def _extend_up(lines: list[Line], i: int, first_x: float, floor: Line | None, se
         ln = lines[start - 1]
         if ln is floor or lines[start].top - ln.bottom > settings.borderless_header_gap * ln.size:
             break
-        if _is_running_text(ln, first_x, settings) or ln.x1 - ln.x0 > 0 and _is_paragraph_line(ln, first_x):
+        if _is_running_text(ln, first_x, settings):
             break
         start -= 1
     return start
@@ -122,16 +122,10 @@ def _extend_down(lines: list[Line], j: int, first_x: float, settings: PdfSetting
         ln = lines[end + 1]
         if ln.numbers or ln.top - lines[end].bottom > settings.borderless_max_line_gap * ln.size:
             break
-        if _is_running_text(ln, first_x, settings) or _is_paragraph_line(ln, first_x):
+        if _is_running_text(ln, first_x, settings):
             break
         end += 1
     return end
-
-
-def _is_paragraph_line(line: Line, first_x: float) -> bool:
-    """A short line that ends a paragraph: starts at the margin and reaches into the number columns."""
-    return line.x0 < first_x and line.x1 > first_x and not line.numbers and \
-        len([w for w in line.words if w["x0"] >= first_x]) > 2
 
 
 def _header_lines(above: list[Line], anchors: list[Line]) -> list[Line]:

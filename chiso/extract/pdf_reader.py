@@ -20,6 +20,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from chiso.extract.pdf_borderless import find_borderless_tables
+from chiso.extract.pdf_lines import page_edges
 from chiso.extract.pdf_masthead import split_masthead
 from chiso.extract.pdf_ruled import ruled_tables
 from chiso.extract.pdf_stitch import continues, continues_paragraph, stitch
@@ -174,18 +175,14 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
     boxes = [t.bbox for t in tables if t.bbox]
     words = [w for w in words if not any(b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and
                                          b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1 for b in boxes)]
-    body_size = _body_size(words)
     rows = [_drop_superscripts(row, settings.small_print_ratio) for row in group_lines(words)]
     rows = [row for row in rows if not _page_number(row, height, settings)]
-    body_rows = [row for row in rows if _main_size(row) >= settings.small_print_ratio * body_size]
-    small = [_line(row) for row in rows if _main_size(row) < settings.small_print_ratio * body_size]
-    lowest = max([_line(r).bottom for r in body_rows] + [b[3] for b in boxes], default=0)
-    foot = [ln for ln in small if ln.top >= lowest - 2]
+    body_rows, small, foot = _split_footnotes(rows, boxes, _footnote_rule(page, width, height), settings)
     masthead, body_rows = split_masthead(sorted(body_rows, key=lambda r: min(w["top"] for w in r)), page_no)
     borderless, rest = find_borderless_tables([w for row in body_rows for w in row], page_no, settings)
     tables += borderless + ([masthead] if masthead else [])
     stats["table_pages"] += bool(tables)
-    body_lines = sorted(_lines(rest) + [ln for ln in small if ln.top < lowest - 2], key=lambda ln: ln.top)
+    body_lines = sorted(_lines(rest) + small, key=lambda ln: ln.top)
     items: list[tuple[float, TextBlock | Table]] = [(t.bbox[1] if t.bbox else 0.0, t) for t in tables]
     left = min((ln.x0 for ln in body_lines), default=0)
     right = max((ln.x1 for ln in body_lines), default=width)
@@ -197,6 +194,28 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
                                                  emphasis=all(p.bold for p in para))))
     items.sort(key=lambda it: it[0])
     return items, _footnotes(foot, page_no)
+
+
+def _footnote_rule(page: pdfium.PdfPage, width: float, height: float) -> float | None:
+    """The y of the short rule Word and LibreOffice draw above a page's footnotes, if any."""
+    rules = [e["top"] for e in page_edges(page, height)
+             if e["orientation"] == "h" and 0.12 * width <= e["width"] <= 0.45 * width
+             and e["x0"] < 0.25 * width and e["top"] > 0.45 * height]
+    return min(rules) if rules else None
+
+
+def _split_footnotes(rows: list[list[dict]], boxes: list, rule: float | None, settings: PdfSettings
+                     ) -> tuple[list[list[dict]], list[_Line], list[_Line]]:
+    """(body rows, small print inside the body, footnote lines): below the footnote rule when the page
+    has one, else small print below the lowest body line or table."""
+    if rule is not None:
+        body = [r for r in rows if min(w["top"] for w in r) < rule]
+        return body, [], [_line(r) for r in rows if min(w["top"] for w in r) >= rule]
+    body_size = _body_size([w for r in rows for w in r])
+    body = [r for r in rows if _main_size(r) >= settings.small_print_ratio * body_size]
+    small = [_line(r) for r in rows if _main_size(r) < settings.small_print_ratio * body_size]
+    lowest = max([_line(r).bottom for r in body] + [b[3] for b in boxes], default=0)
+    return body, [ln for ln in small if ln.top < lowest - 2], [ln for ln in small if ln.top >= lowest - 2]
 
 
 def _page_number(row: list[dict], height: float, settings: PdfSettings) -> bool:
