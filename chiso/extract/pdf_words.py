@@ -2,24 +2,61 @@
 
 Every PDF reader downstream (paragraphs, ruled-table cells, borderless tables) works on
 the same word dicts: `text`, `x0`, `x1`, `top`, `bottom` (top-left origin, points),
-`size` (font size), `baseline` and `bold`. OCR produces words of the same shape, so one
-set of table and sentence readers serves text PDFs and scans.
+`size` (font size), `baseline`, `bold` and `font` (the PDF font name of the word's first
+glyph, e.g. "ABCDEF+TimesNewRomanPSMT" or ".VnTime": legacy TCVN3/VNI fonts are told by
+it). OCR produces words of the same shape, so one set of table and sentence readers
+serves text PDFs and scans.
+
+Speed (a national backfill is bound by CPU per page): reading a page costs pdfium calls
+per glyph, so they are kept to the few that carry per-glyph facts. The page's text comes
+in one `FPDFText_GetText` call; each glyph then costs its loose box, its origin and its
+text object; font size, weight and name belong to the text object and are asked once per
+object. The pdfium functions are called through plain ctypes pointers without argument
+conversion (handles passed as prebuilt `c_void_p`, output structs by prebuilt `byref`),
+which halves the cost of each call against the typed bindings.
 """
 
 from __future__ import annotations
 
 import ctypes
+from bisect import bisect_left, bisect_right
+from operator import itemgetter
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 _BREAK_CODES = frozenset((32, 9, 10, 13, 0xA0, 0xFFFE, 0xFFFF, 0))
+_BREAK_CHARS = frozenset(map(chr, _BREAK_CODES))
 
-# A char as read from pdfium: (text, left, right, bottom, top, size, baseline y, bold, break before)
-_Char = tuple[str, float, float, float, float, float, float, bool, bool]
+# A char as read from pdfium:
+# (text, left, right, bottom, top, size, baseline y, bold, break before, font name)
+_Char = tuple[str, float, float, float, float, float, float, bool, bool, str]
+# what a text object says about every glyph it draws: (rounded font size, bold, font name)
+_Style = tuple[float, bool, str]
+
+_FuncPtr = type(pdfium_c.FPDFText_GetUnicode)  # pypdfium2's own library, its calling convention
 
 
-def page_words(page: pdfium.PdfPage, height: float) -> list[dict]:
+def raw_function(func, restype=ctypes.c_int):  # noqa: ANN001, ANN201
+    """The same pdfium function without argtypes: ctypes passes prebuilt arguments as they are
+    (handles as `c_void_p`, outputs as `byref`, Python ints as C int: for `int` parameters only)."""
+    f = _FuncPtr(ctypes.cast(func, ctypes.c_void_p).value)
+    f.restype = restype
+    return f
+
+
+_get_text = raw_function(pdfium_c.FPDFText_GetText)
+_get_unicode = raw_function(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_loose_box = raw_function(pdfium_c.FPDFText_GetLooseCharBox)
+_char_origin = raw_function(pdfium_c.FPDFText_GetCharOrigin)
+_font_size = raw_function(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_font_weight = raw_function(pdfium_c.FPDFText_GetFontWeight)
+_font_info = raw_function(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong)
+_GetTextObject = getattr(pdfium_c, "FPDFText_GetTextObject", None)  # pdfium ≥ 5700
+_text_object = raw_function(_GetTextObject, ctypes.c_void_p) if _GetTextObject is not None else None
+
+
+def page_words(page: pdfium.PdfPage, height: float) -> PageWords:
     """Words with position and font size, from pdfium (about 100× faster than pdfminer).
 
     A new word starts at a space, a line break, a gap or a change of font size, so that a
@@ -33,42 +70,86 @@ def page_words(page: pdfium.PdfPage, height: float) -> list[dict]:
     """
     tp = page.get_textpage()
     try:
-        chars = _page_chars(tp)
+        chars, in_order = _page_chars(tp)
     finally:
         tp.close()
-    if not _stored_in_order(chars):
+    if not in_order:
         chars = _visual_order(chars)
     return _words_from_chars(chars, height)
 
 
-def _page_chars(tp: pdfium.PdfTextPage) -> list[_Char]:
+def _page_text(handle: ctypes.c_void_p, n: int) -> str:
+    """The page's n chars as one string, char i at index i (the code `FPDFText_GetUnicode` gives).
+
+    One `FPDFText_GetText` call reads them all. pdfium leaves control characters out of
+    that text and writes U+FFFE where a glyph has no Unicode (or is a soft hyphen, code 2):
+    a page with control characters is read char by char, and each U+FFFE is asked again.
+    """
+    buf = (ctypes.c_uint16 * (2 * n + 2))()  # room for surrogate pairs and the terminator
+    written = _get_text(handle, 0, n, buf)
+    text = ctypes.string_at(buf, 2 * max(written - 1, 0)).decode("utf-16-le", "surrogatepass")
+    if len(text) != n:
+        return "".join([chr(_get_unicode(handle, i)) for i in range(n)])
+    if "\ufffe" in text:
+        text = "".join([chr(_get_unicode(handle, i)) if c == "\ufffe" else c for i, c in enumerate(text)])
+    return text
+
+
+def _style(handle: ctypes.c_void_p, i: int, name_buf: ctypes.Array) -> _Style:
+    """Font size (rounded), bold and font name of char i: facts of its text object."""
+    size = round(_font_size(handle, i), 1)
+    bold = _font_weight(handle, i) >= 600
+    need = _font_info(handle, i, name_buf, ctypes.c_ulong(len(name_buf)), None)
+    if need > len(name_buf):
+        name_buf = ctypes.create_string_buffer(need)
+        need = _font_info(handle, i, name_buf, ctypes.c_ulong(need), None)
+    return size, bold, name_buf.raw[:max(need - 1, 0)].decode("utf-8", "replace")
+
+
+def _page_chars(tp: pdfium.PdfTextPage) -> tuple[list[_Char], bool]:
+    """Every printed glyph of the page in stored order, and whether that order is the visual
+    one: no glyph starts well left of the previous one on the same baseline."""
     n = tp.count_chars()
+    if n <= 0:
+        return [], True
+    handle = ctypes.c_void_p(ctypes.cast(tp.raw, ctypes.c_void_p).value)
+    text = _page_text(handle, n)
     rect = pdfium_c.FS_RECTF()  # loose boxes: font ascent/descent, the same for every glyph of a line
+    rect_ref = ctypes.byref(rect)
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
+    name_buf = ctypes.create_string_buffer(128)
+    styles: dict[int | None, _Style] = {}
     chars: list[_Char] = []
+    append = chars.append
+    breaks = _BREAK_CHARS
+    text_object = _text_object
+    in_order = True
     brk = False
-    for i in range(n):
-        code = pdfium_c.FPDFText_GetUnicode(tp.raw, i)
-        if code in _BREAK_CODES or pdfium_c.FPDFText_IsGenerated(tp.raw, i) == 1:
+    prev_y = prev_left = None
+    for i, ch in enumerate(text):
+        if ch in breaks:
             brk = True
             continue
-        pdfium_c.FPDFText_GetLooseCharBox(tp.raw, i, ctypes.byref(rect))
-        size = round(pdfium_c.FPDFText_GetFontSize(tp.raw, i), 1)
+        _loose_box(handle, i, rect_ref)
+        obj = text_object(handle, i) if text_object is not None else None
+        style = styles.get(obj) if obj is not None else None
+        if style is None:
+            style = _style(handle, i, name_buf)
+            if obj is not None:
+                styles[obj] = style
+        size = style[0]
         if size <= 1.0:
             size = round(rect.top - rect.bottom, 1)
-        pdfium_c.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
-        bold = pdfium_c.FPDFText_GetFontWeight(tp.raw, i) >= 600
-        chars.append((chr(code), rect.left, rect.right, rect.bottom, rect.top, size, oy.value, bold, brk))
+        _char_origin(handle, i, ox_ref, oy_ref)
+        y = oy.value
+        left = rect.left
+        if in_order and prev_y is not None and abs(y - prev_y) < 0.3 * size and left < prev_left - 0.5 * size:
+            in_order = False
+        prev_y, prev_left = y, left
+        append((ch, left, rect.right, rect.bottom, rect.top, size, y, style[1], brk, style[2]))
         brk = False
-    return chars
-
-
-def _stored_in_order(chars: list[_Char]) -> bool:
-    """No glyph starts well left of the previous one on the same baseline."""
-    for prev, ch in zip(chars, chars[1:], strict=False):
-        if abs(ch[6] - prev[6]) < 0.3 * ch[5] and ch[1] < prev[1] - 0.5 * ch[5]:
-            return False
-    return True
+    return chars, in_order
 
 
 def _visual_order(chars: list[_Char]) -> list[_Char]:
@@ -84,49 +165,108 @@ def _visual_order(chars: list[_Char]) -> list[_Char]:
         line.sort(key=lambda c: c[1])
         for k, ch in enumerate(line):
             gap = ch[1] - line[k - 1][2] if k else 0.0
-            out.append((*ch[:8], k == 0 or gap > 0.15 * ch[5]))
+            out.append((*ch[:8], k == 0 or gap > 0.15 * ch[5], ch[9]))
     return out
 
 
-def _words_from_chars(chars: list[_Char], height: float) -> list[dict]:
-    words: list[dict] = []
-    cur: list[_Char] = []
-
-    def flush() -> None:
-        if cur:
-            words.append({"text": "".join(c[0] for c in cur), "x0": min(c[1] for c in cur),
-                          "x1": max(c[2] for c in cur), "top": height - max(c[4] for c in cur),
-                          "bottom": height - min(c[3] for c in cur), "size": cur[0][5],
-                          "baseline": height - cur[0][6], "bold": cur[0][7]})
-            cur.clear()
-
-    for ch in chars:
-        _, left, _, bottom, _, size, _, bold, brk = ch
-        if brk:
-            flush()
-        elif cur:
-            prev = cur[-1]
-            if abs(size - prev[5]) > 0.6 or left - prev[2] > 0.25 * size or \
-                    abs(bottom - prev[3]) > 0.6 * size and left < prev[1] or bold != prev[7]:
-                flush()
-        cur.append(ch)
-    flush()
+def _words_from_chars(chars: list[_Char], height: float) -> PageWords:
+    """Cut words at breaks, gaps, size and weight changes; a word's box spans its glyphs."""
+    words = PageWords()
+    if not chars:
+        return words
+    texts = [c[0] for c in chars]
+    append = words.append
+    start = 0
+    first = prev = chars[0]
+    x0, x1, low, high = first[1], first[2], first[3], first[4]
+    for k in range(1, len(chars)):
+        ch = chars[k]
+        _, left, right, bottom, top, size, _, bold, brk, _ = ch
+        if brk or abs(size - prev[5]) > 0.6 or left - prev[2] > 0.25 * size or \
+                abs(bottom - prev[3]) > 0.6 * size and left < prev[1] or bold != prev[7]:
+            append({"text": "".join(texts[start:k]), "x0": x0, "x1": x1, "top": height - high, "bottom": height - low,
+                    "size": first[5], "baseline": height - first[6], "bold": first[7], "font": first[9]})
+            start, first = k, ch
+            x0, x1, low, high = left, right, bottom, top
+        else:
+            if left < x0:
+                x0 = left
+            if right > x1:
+                x1 = right
+            if bottom < low:
+                low = bottom
+            if top > high:
+                high = top
+        prev = ch
+    append({"text": "".join(texts[start:]), "x0": x0, "x1": x1, "top": height - high, "bottom": height - low,
+            "size": first[5], "baseline": height - first[6], "bold": first[7], "font": first[9]})
     return words
 
 
+class PageWords(list):
+    """The words of one page (a plain list of word dicts) that also finds the words inside a
+    box without scanning the page: `cell_text` asks it once per table cell.
+
+    The index by vertical centre is built on first use; the list must not change after that
+    (readers filter pages into new lists, which are plain lists and scanned as before).
+    """
+
+    _centres: list[float] | None = None
+    _order: list[int]
+
+    def in_band(self, top: float, bottom: float) -> list[dict]:
+        """Words whose vertical centre lies in [top, bottom], in page order."""
+        if self._centres is None:
+            centres = [((w["top"] + w["bottom"]) / 2, k) for k, w in enumerate(self)]
+            if any(c != c for c, _ in centres):  # NaN does not sort: scan such a page
+                return list(self)
+            centres.sort()
+            self._centres = [c for c, _ in centres]
+            self._order = [k for _, k in centres]
+        lo, hi = bisect_left(self._centres, top), bisect_right(self._centres, bottom)
+        return [self[k] for k in sorted(self._order[lo:hi])]
+
+
+_x0 = itemgetter("x0")
+
+
+def _line_order(w: dict) -> tuple[int, float]:
+    return round(w["baseline"]), w["x0"]
+
+
 def group_lines(words: list[dict]) -> list[list[dict]]:
-    """Words on one baseline form a line (a raised, smaller superscript still belongs to it)."""
+    """Words on one baseline form a line (a raised, smaller superscript still belongs to it).
+
+    A word joins the first line (in order of creation) whose first word's baseline is within
+    0.45 × the larger font size of its own. Lines are created in order of rounded baseline,
+    so only the lines whose rounded baseline is within reach (0.45 × the largest size on the
+    page, plus a point of slack) are tried: one sorted pass, not every word against every line.
+    """
     rows: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (round(w["baseline"]), w["x0"])):
-        for row in rows:
-            ref = row[0]
-            if abs(w["baseline"] - ref["baseline"]) <= 0.45 * max(w["size"], ref["size"]):
-                row.append(w)
+    if not words:
+        return rows
+    keys: list[int] = []  # round(baseline) of each line's first word: non-decreasing
+    bases: list[float] = []  # baseline and size of each line's first word
+    sizes: list[float] = []
+    reach = 0.45 * max((w["size"] for w in words if w["size"] == w["size"]), default=0.0) + 1.0
+    for w in sorted(words, key=_line_order):
+        base, size = w["baseline"], w["size"]
+        k = bisect_left(keys, round(base - reach))
+        last = round(base + reach)
+        n = len(keys)
+        while k < n and keys[k] <= last:
+            ref_size = sizes[k]
+            if abs(base - bases[k]) <= 0.45 * (ref_size if ref_size > size else size):  # max(size, ref_size)
+                rows[k].append(w)
                 break
+            k += 1
         else:
             rows.append([w])
+            keys.append(round(base))
+            bases.append(base)
+            sizes.append(size)
     for row in rows:
-        row.sort(key=lambda w: w["x0"])
+        row.sort(key=_x0)
     return rows
 
 
@@ -145,5 +285,7 @@ def join_words(line: list[dict]) -> str:
 def cell_text(bbox: tuple[float, float, float, float], words: list[dict]) -> str:
     """The words whose centre lies in a cell, one line per printed line."""
     x0, top, x1, bottom = bbox
+    if isinstance(words, PageWords):
+        words = words.in_band(top, bottom)
     inside = [w for w in words if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom]
     return "\n".join(join_words(line) for line in group_lines(inside))

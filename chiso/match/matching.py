@@ -19,7 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from chiso.db.catalogue import Node, catalogue
 from chiso.model import Flag, Interpretation, RawObservation
@@ -46,8 +46,64 @@ def derived_code(index: str, label: str, group: str | None) -> str:
     return f"{index.lower()}.x.{slug(label, 32)}.{digest}"
 
 
-def _score(key: str, node: Node) -> float:
-    return max((max(fuzz.ratio(key, k), fuzz.token_sort_ratio(key, k)) for k in node.keys), default=0.0)
+# --- scoring: a label's key against every name and alias of a pool of nodes at once -----------
+# A node's score is the best, over its keys, of fuzz.ratio and fuzz.token_sort_ratio. Both are
+# computed for the whole pool in one rapidfuzz `process.extract` call each (its C++ loop, not a
+# Python one), on the pool's keys flattened once and cached. token_sort_ratio is ratio of the
+# words sorted and joined by a space; keys (match_key) hold only word characters, "%", "/" and
+# single spaces, so the sorted form of every catalogue key is computed once, and the label's
+# once per call (a query with other characters is scored with token_sort_ratio itself).
+_PLAIN_KEY = re.compile(r"[\w%/ ]*")
+_POOL_CACHE_SIZE = 512
+
+
+@dataclass
+class _Pool:
+    nodes: tuple[Node, ...]  # held so that the ids in the cache key stay theirs
+    keys: list[str]
+    sorted_keys: list[str] | None  # None when a key has other characters than a match key's
+    owner: list[int]  # keys[i] is a key of nodes[owner[i]]
+
+
+_POOLS: dict[tuple[int, ...], _Pool] = {}
+
+
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split()))
+
+
+def _pool(nodes: list[Node]) -> _Pool:
+    ident = tuple(map(id, nodes))
+    pool = _POOLS.get(ident)
+    if pool is None:
+        keys: list[str] = []
+        owner: list[int] = []
+        for i, node in enumerate(nodes):
+            keys.extend(node.keys)
+            owner.extend([i] * len(node.keys))
+        if len(_POOLS) >= _POOL_CACHE_SIZE:
+            _POOLS.clear()
+        plain = all(_PLAIN_KEY.fullmatch(k) for k in keys)
+        pool = _POOLS[ident] = _Pool(tuple(nodes), keys, [_sorted_words(k) for k in keys] if plain else None, owner)
+    return pool
+
+
+def _scores(key: str, nodes: list[Node]) -> list[float]:
+    """Each node's score: the best of ratio and token_sort_ratio over its keys (0 without keys)."""
+    pool = _pool(nodes)
+    best = [0.0] * len(nodes)
+    owner = pool.owner
+    if pool.sorted_keys is not None and _PLAIN_KEY.fullmatch(key):
+        runs = (process.extract(key, pool.keys, scorer=fuzz.ratio, limit=None),
+                process.extract(_sorted_words(key), pool.sorted_keys, scorer=fuzz.ratio, limit=None))
+    else:
+        runs = (process.extract(key, pool.keys, scorer=fuzz.ratio, limit=None),
+                process.extract(key, pool.keys, scorer=fuzz.token_sort_ratio, limit=None))
+    for run in runs:
+        for _, score, i in run:
+            if score > best[owner[i]]:
+                best[owner[i]] = score
+    return best
 
 
 _NUMBERED_LABEL = re.compile(
@@ -68,7 +124,7 @@ def numbered_levels(kind: str) -> tuple[str, ...]:
 
 
 def rank_candidates(key: str, nodes: list[Node]) -> list[Candidate]:
-    scored = [Candidate(n.code, n.name, _score(key, n)) for n in nodes]
+    scored = [Candidate(n.code, n.name, score) for n, score in zip(nodes, _scores(key, nodes), strict=True)]
     scored.sort(key=lambda c: -c.score)
     # one entry per code (a code can appear once per period only, but be safe)
     seen: set[str] = set()
