@@ -76,6 +76,10 @@ def export(warehouse: Warehouse, outdir: str | Path, *, index: Sequence[str] = (
     with warehouse.engine.connect() as conn:
         ranked = pd.read_sql(text(_OBS_SQL), conn)
         docs = pd.read_sql(text(_DOC_SQL), conn)
+    # the row order of the SQL, in code-point order on every engine (a PostgreSQL collation such as
+    # en_US orders file names otherwise)
+    ranked = ranked.sort_values(["source_file", "row_id"], kind="stable", ignore_index=True)
+    docs = docs.sort_values("source_file", kind="stable", ignore_index=True)
     ranked = ranked[wanted.observation_mask(ranked)]
     docs = docs[wanted.document_mask(docs, set(ranked["sha256"]))]
     tables = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -155,3 +156,37 @@ class ReviewItem(SQLModel, table=True):
     status: str = Field(default="open", index=True)  # open | decided
     document_id: int | None = None
     created_at: datetime = Field(default_factory=now)
+
+
+# --- shared warehouse: schema version, file claims (chiso/load/migrations.py, chiso/load/claims.py) ----
+class Meta(SQLModel, table=True):
+    """chiso's own facts about the database: `schema_version` (migrations.SCHEMA_VERSION), `views`
+    (hash of the view definitions). Its presence is what marks a database as a chiso warehouse."""
+
+    __tablename__ = "chiso_meta"
+    key: str = Field(primary_key=True)
+    value: str = ""
+
+
+class Claim(SQLModel, table=True):
+    """One file of a shared backfill (PostgreSQL): who reads it, until when, and how it ended.
+
+    A file version is (key, size, mtime): `key` is the path below the folder given to `chiso ingest`,
+    so machines that mount the shared folder at different places claim the same rows."""
+
+    __table_args__ = (UniqueConstraint("key", "size", "mtime", name="uq_claim_file"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    mtime: int = Field(sa_column=Column(BigInteger, nullable=False))  # whole seconds
+    path: str = ""  # the path as the last claimant saw it
+    status: str = Field(default="pending", index=True)  # pending | working | done
+    claimant: str | None = None  # host:pid
+    attempts: int = 0  # how many claimants took it (more than 1: a lease expired)
+    lease_until: datetime | None = None  # server time (UTC)
+    outcome: str | None = None  # loaded | skipped_unchanged | failed
+    reason: str | None = None
+    sha256: str | None = Field(default=None, index=True)
+    run_id: int | None = None  # the claimant's ingest_run
+    claimed_at: datetime | None = None
+    finished_at: datetime | None = None

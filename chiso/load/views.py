@@ -20,13 +20,16 @@ from sqlalchemy.engine import Connection
 BEST_RULE = ("When documents disagree, every value stays in the warehouse, flagged cross_source_conflict. "
              "The best value of a fact (index, year, province, entity, criterion) is the one from an "
              "official document rather than a draft (DỰ THẢO), then from the document with the later "
-             "date, then from the document loaded last. Values agree when they differ by no more than half "
+             "date, then from the document with the smaller sha256 (a fixed order, so the choice does not "
+             "depend on which machine loaded what first). Values agree when they differ by no more than half "
              "a unit of the coarser printed precision.")
 
 _FACT = ('{p}"index"', "{p}year", "{p}province", "{p}entity", "COALESCE({p}criterion, {p}label)", "{p}measure")
 # official before draft, newer document date first (ISO text, partial dates sort before full ones of
-# the same year), then the document loaded last
-_PREFERENCE = "d.draft ASC, COALESCE(d.date, '') DESC, d.id DESC"
+# the same year), then a fixed order of the documents' hashes: the same documents give the same best
+# values whatever order they were loaded in, by one machine or several at once (a PDF and a DOCX of
+# one report often tie up to here; "loaded last" would make the choice a race)
+_PREFERENCE = "d.draft ASC, COALESCE(d.date, '') DESC, d.sha256 ASC"
 # half a unit of the coarser printed precision, as the loader's cross-source check uses
 _TOLERANCE = ("CASE MIN(p.decimals) OVER fact WHEN 0 THEN 0.5 WHEN 1 THEN 0.05 WHEN 2 THEN 0.005 "
               "WHEN 3 THEN 0.0005 WHEN 4 THEN 0.00005 ELSE 0.000005 END + 0.000000001")

@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import delete, event, insert, text, update
+from sqlalchemy import delete, insert, text, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, select
 
 from chiso.db.catalogue import catalogue, criterion_rows
-from chiso.load import schema
+from chiso.load import dialect, schema
+from chiso.load.migrations import ensure_schema
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
-from chiso.load.views import create_views
 from chiso.match.entities import classify
 from chiso.match.matching import alias_key, apply_aliases
 from chiso.model import FileResult, RawObservation
@@ -33,53 +31,19 @@ from chiso.model import Flag as RawFlag
 DEFAULT_DB = "sqlite:///chiso-warehouse.sqlite"
 
 
-def _is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite")
-
-
 def make_engine(url: str | None = None) -> Engine:
-    url = url or DEFAULT_DB
-    if _is_sqlite(url) and ":memory:" not in url:
-        db_path = url.split("///", 1)[-1]
-        if db_path:
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 60} if _is_sqlite(url) else {})
-    if _is_sqlite(url):
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _):  # noqa: ANN001
-            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA busy_timeout=60000")
-            # WAL is a property of the file: switch once; a concurrent first switch may report busy
-            for attempt in range(50):
-                try:
-                    if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                        cur.execute("PRAGMA journal_mode=WAL")
-                    break
-                except sqlite3.OperationalError:
-                    if attempt == 49:
-                        raise
-                    time.sleep(0.1)
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn):  # noqa: ANN001
-            # IMMEDIATE takes the write lock up front: two ingest processes queue (busy timeout)
-            # instead of both reading "not loaded yet" and then colliding on insert.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-    return engine
+    """SQLite (WAL, BEGIN IMMEDIATE) or PostgreSQL (psycopg 3): chiso/load/dialect.py."""
+    return dialect.make_engine(url or DEFAULT_DB)
 
 
 class Warehouse:
     def __init__(self, url: str | None = None):
         self.url = url or DEFAULT_DB
         self.engine = make_engine(self.url)
-        # one transaction (IMMEDIATE on SQLite): two processes starting together do not race on DDL
-        with self.engine.begin() as conn:
-            SQLModel.metadata.create_all(conn)
-            create_views(conn)
+        # one transaction, locked (IMMEDIATE on SQLite, an advisory lock on PostgreSQL): processes
+        # starting together do not race on DDL; the schema version is checked (migrations.py)
+        with dialect.opened(self.engine) as conn:
+            ensure_schema(conn)
             _sync_catalogue(conn)
 
     @contextmanager
@@ -141,6 +105,7 @@ class Warehouse:
             apply_aliases(interp, aliases)
         with Session(self.engine) as s, s.begin():
             conn = s.connection()
+            dialect.serialize_load(conn)  # PostgreSQL: one load at a time across machines (dialect.py)
             if conn.execute(select(Document.id).where(Document.sha256 == result.sha256)).first() is not None:
                 return None  # loaded meanwhile by another process
             doc_id = conn.execute(insert(Document).values(

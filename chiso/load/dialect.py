@@ -1,0 +1,148 @@
+"""What differs between the embedded SQLite warehouse and a shared PostgreSQL one, in one place.
+
+Everything else (tables, views, the loader, the export) is written once in SQL both engines share.
+What cannot be shared lives here:
+
+- the URL: `postgresql://` (and `postgres://`) use psycopg 3 (`postgresql+psycopg://`), the driver of
+  the `postgres` extra; without it the user gets one line naming `pip install "chiso[postgres]"`;
+- the connection setup: SQLite gets WAL, a busy timeout and `BEGIN IMMEDIATE` (its file lock
+  serialises writers); PostgreSQL sessions run in UTC, so the warehouse's naive timestamps mean the
+  same on every machine;
+- serialising writers: SQLite already holds its write lock from `BEGIN IMMEDIATE`; on PostgreSQL a
+  transaction-scoped advisory lock (`pg_advisory_xact_lock`, released at COMMIT/ROLLBACK, see
+  https://www.postgresql.org/docs/15/explicit-locking.html#ADVISORY-LOCKS) makes the check "is this
+  sha256 loaded?", the supersede step, the cross-source check and the inserts one unit, so two
+  machines loading the same document load it once, and readers (MVCC) are never blocked.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event, exc, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlmodel import create_engine
+
+POSTGRES_EXTRA = 'pip install "chiso[postgres]"'
+# advisory lock keys (any 64-bit numbers no other application of the database is likely to use)
+LOAD_LOCK = 0x63686973_6F01  # one document load at a time
+SCHEMA_LOCK = 0x63686973_6F02  # creating / upgrading the schema
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be opened or used as asked: the message says why, in one line."""
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql", "postgres:"))
+
+
+def engine_url(url: str) -> str:
+    """The URL SQLAlchemy is given: PostgreSQL through psycopg 3 unless the user named a driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except exc.ArgumentError:
+        return url
+
+
+def make_engine(url: str) -> Engine:
+    if is_postgres(url):
+        return _postgres_engine(url)
+    if is_sqlite(url):
+        return _sqlite_engine(url)
+    try:
+        return create_engine(url)
+    except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as e:
+        raise WarehouseError(f"cannot use database URL {safe_url(url)}: {e} "
+                             f"(use sqlite:///FILE or postgresql://USER@HOST/DB)") from None
+
+
+def _postgres_engine(url: str) -> Engine:
+    real = engine_url(url)
+    if real.startswith("postgresql+psycopg:"):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise WarehouseError(f"PostgreSQL needs the psycopg driver: {POSTGRES_EXTRA}") from None
+    try:
+        # the server's clock and session time zone are UTC for every client
+        return create_engine(real, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"})
+    except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as e:
+        raise WarehouseError(f"cannot use database URL {safe_url(url)}: {e}") from None
+
+
+def _sqlite_engine(url: str) -> Engine:
+    if ":memory:" not in url:
+        db_path = url.split("///", 1)[-1]
+        if db_path:
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _):  # noqa: ANN001
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout=60000")
+        # WAL is a property of the file: switch once; a concurrent first switch may report busy
+        for attempt in range(50):
+            try:
+                if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    cur.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.1)
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # noqa: ANN001
+        # IMMEDIATE takes the write lock up front: two ingest processes queue (busy timeout)
+        # instead of both reading "not loaded yet" and then colliding on insert.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+@contextmanager
+def opened(engine: Engine) -> Iterator[Connection]:
+    """A transaction on the warehouse; a server that cannot be reached or a file that is no database
+    becomes a WarehouseError naming the URL and the driver's reason (no traceback for the user)."""
+    try:
+        conn = engine.connect()
+    except exc.DBAPIError as e:
+        reason = str(e.orig).strip().splitlines()[0] if e.orig is not None else str(e)
+        raise WarehouseError(f"cannot open the warehouse {safe_url(str(engine.url))}: {reason}") from None
+    with conn, conn.begin():
+        yield conn
+
+
+def lock(conn: Connection, key: int) -> None:
+    """Serialise this transaction with every other one taking the same key (PostgreSQL); on SQLite
+    the transaction already holds the file's write lock (BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+def serialize_load(conn: Connection) -> None:
+    """Called first in a document's load transaction: one load at a time across every machine, so
+    the "already loaded?" answer holds until COMMIT and cross-source conflicts see every document."""
+    lock(conn, LOAD_LOCK)
