@@ -39,6 +39,7 @@ def stitch(prev: Table, cont: Table) -> None:
                 if txt:
                     above.text = above.text.rstrip() + "\n" + txt
                 replace[id(first)] = above
+    carried = _carry_group_cells(prev, cont, start, last)
     for r in range(start, cont.n_rows):
         new_row: list[Cell | None] = []
         for c in range(prev.n_cols):
@@ -49,11 +50,28 @@ def stitch(prev: Table, cont: Table) -> None:
                     target.rowspan = r + offset - target.row + 1
                 new_row.append(target)
                 continue
-            if cell is not None and cell.row == r and cell.col == c:
+            if cell is not None and id(cell) not in carried and cell.row == r and cell.col == c:
                 cell.row = r + offset
             new_row.append(cell)
         prev.grid.append(new_row)
     prev.pages.extend(p for p in cont.pages if p not in prev.pages)
+
+
+def _carry_group_cells(prev: Table, cont: Table, start: int, last: int) -> set[int]:
+    """A merged group label reaching the foot of the page covers the continued rows that have no
+    label of their own in its column (a borderless part on the next page leaves that column empty)."""
+    carried: set[int] = set()
+    for c in range(min(prev.n_cols, cont.n_cols)):
+        above = prev.cell(last, c)
+        if above is None or above.rowspan < 2 or above.row + above.rowspan - 1 != last:
+            continue
+        for r in range(start, cont.n_rows):
+            if cont.cell(r, c) is not None and cont.cell(r, c).text.strip():
+                break
+            cont.grid[r][c] = above
+            above.rowspan += 1
+            carried.add(id(above))
+    return carried
 
 
 def continues_paragraph(prev: str, nxt: str) -> bool:
