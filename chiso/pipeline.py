@@ -12,7 +12,7 @@ from pathlib import Path
 
 from chiso.model import ExtractionError, FileResult
 
-SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf"}
+SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf", ".xlsx", ".xls", ".csv"}
 
 
 

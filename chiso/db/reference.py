@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
-from chiso.normalize.text import match_key, nfc
+from chiso.normalize.text import match_key, nfc, strip_accents
 
 
 def read_csv(relpath: str) -> list[dict[str, str]]:
@@ -67,6 +67,17 @@ def province_aliases() -> dict[str, list[str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def unaccented_aliases() -> dict[str, list[str]]:
+    """The same keys without diacritics ('Ha Noi', 'Thua Thien Hue', 'Dak Lak'), as data files print
+    them; a key two provinces would share without their marks is left out (none does today)."""
+    out: dict[str, list[str]] = {}
+    for key, codes in province_aliases().items():
+        bare = strip_accents(key)
+        out[bare] = list(dict.fromkeys(out.get(bare, []) + codes))
+    return {k: v for k, v in out.items() if len(v) == 1}
+
+
 def province_key(name: str) -> str:
     k = match_key(name, expand=False)
     return re.sub(r"^(tỉnh|thành phố|tp)\s+", "", k).strip()
@@ -89,7 +100,7 @@ def resolve_province(name: str, on: date | None = None) -> Province | None:
     A name that stopped existing in the 2025 merger resolves, for a later date, to the
     province it was merged into (Hà Giang on 2025-08-01 → Tuyên Quang).
     """
-    codes = province_aliases().get(province_key(name), [])
+    codes = province_aliases().get(province_key(name)) or unaccented_aliases().get(strip_accents(province_key(name)), [])
     if not codes:
         return None
     if on is None:

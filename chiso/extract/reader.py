@@ -10,6 +10,7 @@ from pathlib import Path
 from chiso.extract.detect import sniff
 from chiso.extract.docx_reader import read_docx
 from chiso.extract.pdf_reader import read_pdf
+from chiso.extract.spreadsheet import read_spreadsheet
 from chiso.model import Cell, ExtractedDocument, ExtractionError, Table, TextBlock
 from chiso.normalize.legacy_fonts import (
     FONT_TEXT,
@@ -30,6 +31,8 @@ def read_document(path: str | Path, sha256: str, data: bytes | None = None) -> E
         doc = read_pdf(path, sha256, data)
     elif kind == "docx":
         doc = read_docx(path, sha256, data)
+    elif kind in ("xlsx", "xls", "csv"):
+        return read_spreadsheet(path, sha256, data, kind)
     else:
         doc = _read_legacy_doc(Path(path), sha256, kind)
     return repair_legacy_fonts(doc)

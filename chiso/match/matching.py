@@ -209,6 +209,12 @@ def match_label(index: str, year: int, label: str, group: str | None,
 _MATCH_FLAGS = {"match_review", "unmatched_criterion", "matched_via_crosswalk"}
 
 
+def coded_by_dataset(obs: RawObservation) -> bool:
+    """A national data file's value: its code was set from db/catalogue/national_columns.csv (reviewed
+    data), so its label is neither matched nor re-coded by a reviewed alias decided for a report."""
+    return obs.source.kind == "sheet" and obs.criterion is not None
+
+
 def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], str] | None = None
                     ) -> list[tuple[RawObservation, MatchOutcome]]:
     """Give every observation a code; returns the ones a person should review.
@@ -220,6 +226,8 @@ def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], 
     review: list[tuple[RawObservation, MatchOutcome]] = []
     groups: dict[tuple[str, str, str, bool], list[RawObservation]] = {}
     for obs in result.observations:
+        if coded_by_dataset(obs):
+            continue
         obs.flags = [f for f in obs.flags if f.code not in _MATCH_FLAGS]  # matching again replaces its flags
         k = (obs.index, match_key(obs.label), match_key(obs.group) if obs.group else "", obs.is_total, obs.survey)
         groups.setdefault(k, []).append(obs)
@@ -253,6 +261,8 @@ def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], 
 def apply_aliases(result: Interpretation, aliases: dict[tuple[str, str, str], str]) -> None:
     """Decisions a person made after this file was matched (replayed at load time)."""
     for obs in result.observations:
+        if coded_by_dataset(obs):
+            continue
         for k in (alias_key(obs.index, obs.label, obs.group), alias_key(obs.index, obs.label, None)):
             if k in aliases:
                 obs.criterion = aliases[k] or derived_code(obs.index, obs.label, obs.group)
