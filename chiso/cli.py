@@ -7,7 +7,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +31,21 @@ console = Console(stderr=False, highlight=False, soft_wrap=True)
 DB_HELP = "Database URL, e.g. sqlite:///warehouse.sqlite (default: ./chiso-warehouse.sqlite)"
 FILE_TIMEOUT = 300
 DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
+
+
+def open_warehouse(db: str | None):  # noqa: ANN201
+    """The warehouse, or one line saying why it cannot be opened (driver missing, server away,
+    another application's database, a newer chiso's schema) and exit code 2."""
+    from rich.markup import escape
+
+    from chiso.load.dialect import WarehouseError
+    from chiso.load.warehouse import Warehouse
+
+    try:
+        return Warehouse(db)
+    except WarehouseError as e:
+        console.print(f"[red]chiso:[/] {escape(str(e))}")
+        raise typer.Exit(2) from None
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -94,9 +109,9 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary")] = False,
 ) -> None:
     """Read every PDF/DOCX under PATHS into the warehouse; unchanged files are skipped."""
-    from chiso.load.warehouse import Warehouse
+    from chiso.load.claims import claimed_paths, open_claims, pooled
 
-    wh = Warehouse(db)
+    wh = open_warehouse(db)
     files = [str(f) for f in collect(paths)]
     missing = [p for p in paths if not p.exists()]
     run_id = wh.start_run(" ".join(str(p) for p in paths))
@@ -118,20 +133,26 @@ def ingest(
 
     known = frozenset(wh.known_hashes())
     _set_context(known, wh.aliases())
+    claims = open_claims(wh, files, paths, run_id)  # chiso/load/claims.py
     n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     totals: Counter[str] = Counter()
+
+    def record(path: str, sha256: str | None, status: str, reason: str | None = None, code: str | None = None,
+               n_obs: int = 0, seconds: float = 0.0) -> None:
+        wh.record_outcome(run_id, path, sha256, status, reason, code, n_obs, seconds)
+        claims.release(path, status, sha256, reason)
 
     def handle(res: FileResult) -> None:
         totals["pages"] += res.pages or 0
         if res.unchanged:
             counts["skipped_unchanged"] += 1
-            wh.record_outcome(run_id, res.path, res.sha256, "skipped_unchanged", seconds=res.seconds)
+            record(res.path, res.sha256, "skipped_unchanged", seconds=res.seconds)
             report(res.path, "skipped_unchanged", "same sha256 already loaded")
             return
         if not res.ok:
             counts["failed"] += 1
             failures.append((res.path, res.error or "unknown"))
-            wh.record_outcome(run_id, res.path, res.sha256, "failed", res.error, res.error_code, seconds=res.seconds)
+            record(res.path, res.sha256, "failed", res.error, res.error_code, seconds=res.seconds)
             report(res.path, "failed", res.error or "")
             return
         try:
@@ -139,18 +160,17 @@ def ingest(
         except Exception as e:  # the transaction rolled back: nothing of this file is in the warehouse
             counts["failed"] += 1
             failures.append((res.path, f"could not be loaded: {e}"))
-            wh.record_outcome(run_id, res.path, res.sha256, "failed", f"load error: {e}", "load_error")
+            record(res.path, res.sha256, "failed", f"load error: {e}", "load_error")
             report(res.path, "failed", f"load error: {e}")
             return
         if n is None:
             counts["skipped_unchanged"] += 1
-            wh.record_outcome(run_id, res.path, res.sha256, "skipped_unchanged", "loaded meanwhile by another run")
+            record(res.path, res.sha256, "skipped_unchanged", "loaded meanwhile by another run")
             report(res.path, "skipped_unchanged", "loaded meanwhile by another run")
             return
         totals["observations"] += n
         counts["loaded"] += 1
-        wh.record_outcome(run_id, res.path, res.sha256, "loaded", "; ".join(res.warnings) or None,
-                          n_obs=n, seconds=res.seconds)
+        record(res.path, res.sha256, "loaded", "; ".join(res.warnings) or None, n_obs=n, seconds=res.seconds)
         m = res.interpretation.meta  # type: ignore[union-attr]
         detail = f"{n} observations  ({m.doc_type or '?'} {m.province or '?'} {';'.join(m.indices)} {m.report_year or ''})"
         if res.warnings:
@@ -170,35 +190,41 @@ def ingest(
     with progress:
         task = progress.add_task("ingest", total=len(files), stats="")
         try:
+            for path, sha256 in claims.done_before:  # finished by an earlier run (shared claims only)
+                handle(FileResult(path, sha256, unchanged=True))
             if n_jobs <= 1 or len(files) <= 1:
-                for path in files:
+                for path in claimed_paths(claims):
                     handle(process_with_limit(path, timeout, known))
                     progress.update(task, advance=1, stats=stats())
             else:
                 with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker,
                                          initargs=(known, _ALIASES)) as pool:
-                    futures = {pool.submit(process_with_limit, p, timeout): p for p in files}
+                    feed = pooled(claims, lambda p: pool.submit(process_with_limit, p, timeout), 2 * n_jobs)
                     try:
-                        for fut in as_completed(futures):
+                        for path, fut in feed:
                             try:
                                 res = fut.result()
                             except Exception as e:  # a worker died (e.g. killed for memory)
-                                res = FileResult(futures[fut], None, error=f"worker crashed ({type(e).__name__})",
+                                res = FileResult(path, None, error=f"worker crashed ({type(e).__name__})",
                                                  error_code="crash")
                             handle(res)
                             progress.update(task, advance=1, stats=stats())
                     except KeyboardInterrupt:
-                        for fut in futures:
-                            fut.cancel()
+                        feed.close()  # cancels what has not started
                         raise
         except KeyboardInterrupt:
             interrupted = True
+        finally:
+            claims.close()
+    elsewhere = claims.done_elsewhere()
     wh.finish_run(run_id, counts)
     elapsed = time.perf_counter() - started
     console.print(
         f"[bold]{counts['files']} files[/]: {counts['loaded']} loaded ({totals['observations']} observations), "
         f"{counts['skipped_unchanged']} unchanged, {counts['failed']} failed"
         f"{'; interrupted — run again to resume' if interrupted else ''}  [{totals['pages']} pages in {elapsed:.1f} s]")
+    if elsewhere:
+        console.print(f"{elsewhere} files done by other processes sharing this warehouse")
     for path, why in failures:
         console.print(f"  [red]failed[/] {path}: {why}")
     raise typer.Exit(130 if interrupted else (1 if counts["failed"] else 0))
@@ -219,10 +245,10 @@ def export_cmd(
     """Write observations, documents, best values and a wide table (CSV and Parquet), datapackage.json
     and Datasette's metadata.json."""
     from chiso.load.export import export
-    from chiso.load.warehouse import Warehouse
 
+    wh = open_warehouse(db)
     try:
-        done = export(Warehouse(db), outdir, index=index or [], province=province or [], year=year or [],
+        done = export(wh, outdir, index=index or [], province=province or [], year=year or [],
                       excel=excel)
     except ValueError as e:
         from rich.markup import escape
@@ -241,9 +267,8 @@ def check(
 ) -> None:
     """Report every flag by document and severity; exit 1 when there are errors (a pipeline gate)."""
     from chiso.checks.report import flag_report
-    from chiso.load.warehouse import Warehouse
 
-    totals = flag_report(Warehouse(db), console, show_info)
+    totals = flag_report(open_warehouse(db), console, show_info)
     raise typer.Exit(1 if totals["error"] or (strict and totals["warning"]) else 0)
 
 
@@ -262,9 +287,8 @@ def review(
     from rich.table import Table
 
     from chiso.load.review import decide, export_queue, import_decisions, open_items
-    from chiso.load.warehouse import Warehouse
 
-    wh = Warehouse(db)
+    wh = open_warehouse(db)
     acted = False
     for item in accept or []:
         console.print(f"item {item}: accepted, {decide(wh, item, 'accept')} observations updated")
