@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from chiso.visual import data
 from chiso.visual.data import VisualError
 from chiso.visual.sources import SourceError
 
@@ -22,7 +23,8 @@ def show(console: Console, db: str | None, ident: str, out: Path, all_places: bo
         console.print(f"[red]cannot show {escape(ident)}[/]: {escape(str(e))}")
         return 1
     obs = shown.observation
-    where = "; ".join(f"page {p.page or '?'} ({p.method}{', LibreOffice print' if p.rendered else ''})"
+    where = "; ".join(", ".join(x for x in (f"page {p.page}" if p.page else "", data.place_label(p.place),
+                                             p.method, "LibreOffice print" if p.rendered else "") if x)
                       for p in shown.panels)
     console.print(f"wrote {escape(str(out))}: {escape(obs['index'])} {obs['year']} · {escape(obs['entity'])} · "
                   f"{escape(obs['label'])} = {escape(printed_value(obs))} — {escape(shown.document['source_file'])} "

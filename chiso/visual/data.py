@@ -23,7 +23,10 @@ def open_warehouse(url: str | None) -> Warehouse:
         path = Path(url.split("///", 1)[-1])
         if not path.is_file():
             raise VisualError(f"no warehouse at {path} (run `chiso ingest` first, or pass --db)")
-    return Warehouse(url)
+    try:
+        return Warehouse(url)
+    except Exception as e:  # a driver missing, a server away, another application's database
+        raise VisualError(f"cannot open the warehouse {url}: {type(e).__name__}: {e}") from e
 
 
 def rows(engine: Engine, sql: str, **params: object) -> list[dict]:
@@ -67,8 +70,22 @@ def places(obs: dict) -> list[dict]:
     return found
 
 
+def cell_name(row: int, col: int) -> str:
+    """A spreadsheet cell as a spreadsheet names it: row 0, column 0 is A1."""
+    letters, n = "", col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
 def place_label(place: dict) -> str:
-    """`table 1, row 3, column 2` / `paragraph 7` / `footnote 12`, as a person reads it."""
+    """`table 1, row 3, column 2` / `paragraph 7` / `sheet 'PAPI', cell L2`, as a person reads it."""
+    if place.get("kind") == "sheet":
+        sheet = f"sheet {place['sheet']!r}" if place.get("sheet") else f"sheet {place.get('table', '?')}"
+        if place.get("row") is None or place.get("col") is None:
+            return sheet
+        return f"{sheet}, cell {cell_name(place['row'], place['col'])}"
     if place.get("kind") == "table":
         return f"table {place.get('table', '?')}, row {place.get('row', '?')}, column {place.get('col', '?')}"
     what = "footnote" if place.get("kind") == "footnote" else "paragraph"

@@ -93,31 +93,38 @@ def _first_shown(table: Table, r: int, c: int, rows: list[int]) -> bool:
     return cell.row == r or cell.row not in rows and r == min(x for x in rows if table.cell(x, c) is cell)
 
 
-def draw_table(table: Table, row: int, col: int, context_rows: int = 5) -> tuple[Image.Image, BOX]:
-    """The table's header and the rows around `row`, as a grid, the value's cell marked.
+def _window(n: int, at: int, head: int, around: int) -> list[int]:
+    """The first `head` indices and those within `around` of `at`."""
+    return sorted(set(range(min(head, n))) | set(range(max(0, at - around), min(n, at + around + 1))))
 
-    Used when a DOCX cannot be printed (no LibreOffice): the reader's own cells, so what is
-    drawn is exactly what was read.
+
+def draw_table(table: Table, row: int, col: int, context_rows: int = 5, context_cols: int = 3
+               ) -> tuple[Image.Image, BOX]:
+    """The table's header and the rows around `row` (its label columns and the columns around
+    `col`), as a grid, the value's cell marked.
+
+    Used where no page can be shown (a spreadsheet; a DOCX without LibreOffice): the reader's
+    own cells, so what is drawn is exactly what was read.
     """
     f, size = font(13), 13
-    rows = sorted(set(range(min(2, table.n_rows))) | set(range(max(0, row - context_rows),
-                                                              min(table.n_rows, row + context_rows + 1))))
-    widths = []
-    for c in range(table.n_cols):
+    rows = _window(table.n_rows, row, 2, context_rows)
+    cols = _window(table.n_cols, col, 2, context_cols)
+    widths = {}
+    for c in cols:
         longest = max((len(table.text(r, c)) for r in rows), default=4)
-        widths.append(min(max(longest, 4), 34))
+        widths[c] = min(max(longest, 4), 34)
     step = int(size * 1.35)
-    col_px = [int(w * size * 0.6) + 12 for w in widths]
+    col_px = [int(widths[c] * size * 0.6) + 12 for c in cols]
     lines = {(r, c): _wrap_cell(table.text(r, c) if _first_shown(table, r, c, rows) else "", widths[c])
-             for r in rows for c in range(table.n_cols)}
-    row_px = [max(len(lines[(r, c)]) for c in range(table.n_cols)) * step + 8 for r in rows]
+             for r in rows for c in cols}
+    row_px = [max(len(lines[(r, c)]) for c in cols) * step + 8 for r in rows]
     img = Image.new("RGB", (sum(col_px) + 1, sum(row_px) + 1), "white")
     d = ImageDraw.Draw(img)
     target: BOX = (0, 0, 0, 0)
     y = 0
     for r, h in zip(rows, row_px, strict=True):
         x = 0
-        for c, w in enumerate(col_px):
+        for c, w in zip(cols, col_px, strict=True):
             d.rectangle((x, y, x + w, y + h), outline=GREY)
             for i, text in enumerate(lines[(r, c)]):
                 d.text((x + 6, y + 4 + i * step), text, font=f, fill=INK)

@@ -43,6 +43,35 @@ def number_pattern(forms: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\d)(?<!\d[.,])(?:" + alt + r")(?!\d)(?![.,]\d)")
 
 
+@dataclass
+class Needle:
+    """What to find on the page: a value's printed forms, or (for a flag with no value, such
+    as an unreadable '0..75') the printed text the flag quotes."""
+
+    forms: list[str]
+    phrase: bool = False
+
+    @classmethod
+    def number(cls, value: float, decimals: int) -> Needle:
+        return cls(printed_forms(value, decimals))
+
+    def occurrences(self, text: str, folded: tuple[str, list[int]] | None = None) -> list[tuple[int, int]]:
+        """(start, end) character spans in `text`."""
+        if not self.forms or not any(self.forms):
+            return []
+        if not self.phrase:
+            return [(m.start(), m.end()) for m in number_pattern(self.forms).finditer(text)]
+        hay, where = folded or fold(text)
+        out = []
+        for form in self.forms:
+            needle, _ = fold(form)
+            i = hay.find(needle) if needle else -1
+            while i >= 0:
+                out.append((where[i], where[i + len(needle) - 1] + 1))
+                i = hay.find(needle, i + 1)
+        return sorted(set(out))
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """Text without spaces, accents and case, with each kept character's index in `text`."""
     out: list[str] = []
@@ -140,22 +169,20 @@ def _inside(box: BBox, region: BBox, tol: float = 3.0) -> bool:
     return region[0] - tol <= cx <= region[2] + tol and region[1] - tol <= cy <= region[3] + tol
 
 
-def find_value(pt: PageText, forms: list[str], region: BBox | None = None, context: str | None = None,
+def find_value(pt: PageText, needle: Needle, region: BBox | None = None, context: str | None = None,
                snippet: str | None = None, nth: int = 0) -> Found | None:
-    """The printed number on this page, or None.
+    """The printed value on this page, or None.
 
     `region` keeps only numbers inside a box (a paragraph's); `context` (the paragraph or the
     table row the value was read from) keeps those inside the text it aligns with; `snippet`
     (stored with the value) prefers the occurrence in or just after it; `nth` picks among
     equal numbers of one table row (the value's column is the nth cell printing that number).
     """
-    if not forms:
-        return None
     found = []
-    for m in number_pattern(forms).finditer(pt.text):
-        boxes = _boxes(pt, m.start(), m.end())
+    for start, end in needle.occurrences(pt.text, pt.folded):
+        boxes = _boxes(pt, start, end)
         if boxes and (region is None or _inside(boxes[0], region)):
-            found.append(Found(boxes, m.start(), m.end(), 100.0))
+            found.append(Found(boxes, start, end, 100.0))
     if not found:
         return None
     if context:
@@ -187,10 +214,10 @@ def _nearest(starts: list[int], span: Span | None) -> int:
     return min(range(len(starts)), key=distance)
 
 
-def find_in_text(text: str, forms: list[str], snippet: str | None = None) -> tuple[int, int] | None:
-    """The number's characters in a paragraph's text (for drawing it when no page exists)."""
-    matches = list(number_pattern(forms).finditer(text)) if forms else []
-    if not matches:
+def find_in_text(text: str, needle: Needle, snippet: str | None = None) -> tuple[int, int] | None:
+    """The value's characters in a paragraph's text (for drawing it when no page exists)."""
+    spans = needle.occurrences(text)
+    if not spans:
         return None
-    best = _nearest([m.start() for m in matches], align(snippet, PageText(text, [], 0, 0))) if snippet else 0
-    return matches[best].start(), matches[best].end()
+    best = _nearest([a for a, _ in spans], align(snippet, PageText(text, [], 0, 0))) if snippet else 0
+    return spans[best]

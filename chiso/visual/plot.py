@@ -131,7 +131,8 @@ def _disagreeing(engine: Engine, index: str, is_mine: Callable[[str], bool], cri
         JOIN document d ON d.id = o.document_id
         WHERE d.status = 'current' AND o."index" = :index AND o.measure = 'value'
           AND (o.criterion IN ({marks}) OR o.series IN ({marks}))
-          AND o.flags LIKE '%cross_source_conflict%'""", index=index, **{f"c{i}": c for i, c in enumerate(criteria)})
+          AND o.flags LIKE :conflict""", index=index, conflict="%cross_source_conflict%",
+                       **{f"c{i}": c for i, c in enumerate(criteria)})
     out: dict[int, list] = defaultdict(list)
     for r in found:
         if is_mine(r["entity"]):

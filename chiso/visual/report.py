@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from PIL import Image
 from sqlalchemy.engine import Engine
 
 from chiso.visual import data
 from chiso.visual.draw import png_bytes
-from chiso.visual.locate import printed_forms
+from chiso.visual.locate import Needle
 from chiso.visual.show import thumbnail
 from chiso.visual.sources import AUTO, SourceBook, SourceError
 
@@ -41,7 +42,7 @@ th{background:#f0f0ea}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .flag img{display:block;max-width:100%;margin-top:.4em;border:1px solid #bbb}
 code{background:#f3f3f3;padding:0 .2em}.status-failed{color:#a40000;font-weight:bold}
 .status-loaded{color:#1d6b1d}.status-skipped_unchanged{color:#666}details{margin:.3em 0}
-nav a{margin-right:1em}
+nav a{margin-right:1em}.wide{overflow-x:auto}a.doc{overflow-wrap:anywhere}
 """
 
 
@@ -90,25 +91,30 @@ def understood(doc: dict) -> str:
 
 
 def _outcome(doc: dict) -> str:
-    when = str(doc["loaded_at"] or "")[:16]
-    run = f" (<a href='#run-{doc['loaded_run']}'>run {doc['loaded_run']}</a>)" if doc["loaded_run"] else ""
-    return f"loaded {esc(when)}{run}"
+    when = esc(str(doc["loaded_at"] or "")[:16])
+    if doc["loaded_run"]:
+        return f"<a href='#run-{doc['loaded_run']}' title='{when}'>loaded in run {doc['loaded_run']}</a>"
+    return f"<span title='{when}'>loaded</span>"
 
 
 def _documents_table(rd: ReportData) -> str:
-    head = ("file", "format", "status", "outcome", "province", "indices", "year", "document", "observations",
-            "understood", "errors", "warnings", "info")
-    out = ["<table class='docs'><thead><tr>", *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
+    head = (("file", ""), ("status", ""), ("province", ""), ("index, year", ""), ("document", ""),
+            ("obs.", "observations loaded"), ("understood", "share of the printed numbers accounted for"),
+            ("err.", "errors"), ("warn.", "warnings"), ("info", "info-level findings"))
+    out = ["<div class='wide'><table class='docs'><thead><tr>",
+           *(f"<th title='{t}'>{h}</th>" for h, t in head), "</tr></thead><tbody>"]
     for d in rd.documents:
         counts = Counter(f["severity"] for f in rd.flags.get(d["id"], []))
         ident = " ".join(str(x) for x in (d["doc_type"], d["number"], d["date"]) if x)
-        cells = [f"<a href='#doc-{d['id']}'>{esc(d['source_file'])}</a>", esc(d["format"]),
-                 esc(d["status"] + (" (draft)" if d["draft"] else "")), _outcome(d),
-                 esc(d["province"] or ""), esc(d["indices"]), esc(d["report_year"] or ""), esc(ident)]
-        numbers = [d["n_observations"], understood(d), counts["error"], counts["warning"], counts["info"]]
+        cells = [f"<a class='doc' href='#doc-{d['id']}'>{esc(d['source_file'])}</a> <span class='meta'>"
+                 f"{esc(d['format'])}</span>",
+                 f"{esc(d['status'] + (' (draft)' if d['draft'] else ''))}<br>{_outcome(d)}",
+                 esc(d["province"] or ""), f"{esc(d['indices'])} {esc(d['report_year'] or '')}", esc(ident)]
+        numbers = [d["n_observations"], understood(d)]
+        flags = [f"<td class='n {sev}'>{counts[sev] or ''}</td>" for sev in SEVERITIES]
         out.append("<tr><td>" + "</td><td>".join(cells) + "</td>"
-                   + "".join(f"<td class='n'>{esc(n)}</td>" for n in numbers) + "</tr>")
-    out.append("</tbody></table>")
+                   + "".join(f"<td class='n'>{esc(n)}</td>" for n in numbers) + "".join(flags) + "</tr>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
@@ -125,13 +131,13 @@ def _flag_place(flag: dict) -> dict | None:
     return None
 
 
-def _flag_forms(flag: dict) -> list[str]:
-    """What to mark: the observation's value, else the number the message quotes ('0..75')."""
+def _flag_needle(flag: dict) -> Needle:
+    """What to mark: the observation's value, else the printed text the message quotes
+    (`'0..75 điểm' in a sentence: …`)."""
     if flag.get("value") is not None:
-        return printed_forms(flag["value"], int(flag.get("decimals") or 0))
-    quoted = re.search(r"'([^']*\d[^']*)'", flag.get("message") or "")
-    number = re.search(r"\d[\d.,]*\d|\d", quoted.group(1)) if quoted else None
-    return [number.group(0)] if number else []
+        return Needle.number(flag["value"], int(flag.get("decimals") or 0))
+    quoted = re.search(r"'([^']+)'", flag.get("message") or "")
+    return Needle([quoted.group(1)] if quoted else [], phrase=True)
 
 
 class Thumbnails:
@@ -147,11 +153,12 @@ class Thumbnails:
         if self.drawn >= self.limit:
             return "<p class='meta'>(picture limit reached: use <code>chiso show</code>)</p>"
         try:
-            image = thumbnail(self.book, document, place, _flag_forms(flag))
+            image = thumbnail(self.book, document, place, _flag_needle(flag))
         except SourceError as e:
             return f"<p class='meta'>(no picture: {esc(e)})</p>"
         self.drawn += 1
-        small = image.convert("P", palette=1, colors=48)  # adaptive palette: a few kB per picture
+        # 64 colours without dithering: a few kB a picture, and the mark stays pure red
+        small = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         uri = "data:image/png;base64," + base64.b64encode(png_bytes(small)).decode("ascii")
         return f"<img alt='{esc(flag['code'])} in {esc(document['source_file'])}' src='{uri}'>"
 

@@ -18,11 +18,12 @@ from chiso.model import Table
 from chiso.normalize.numbers import format_vi
 from chiso.visual import data
 from chiso.visual.draw import GREY, INK, WARN, caption, draw_paragraph, draw_table, mark, stack
-from chiso.visual.locate import BBox, Found, find_in_text, find_value, number_pattern, printed_forms
+from chiso.visual.locate import BBox, Found, Needle, find_in_text, find_value
 from chiso.visual.sources import AUTO, SourceBook, SourceError, SourceFile
 
 SCALE = 2.0  # pixels per PDF point (144 dpi)
 MARGIN = 110.0  # points of page shown above and below the value
+SPREADSHEETS = {"csv", "xlsx", "xls", "ods"}
 
 
 @dataclass
@@ -73,12 +74,12 @@ def _page_crop(src: SourceFile, page_no: int, boxes: list[BBox], scale: float,
     return mark(image, pixels) if pixels else image, (0.0, top)
 
 
-def _pdf_panel(src: SourceFile, place: dict, forms: list[str], scale: float, margin: float
+def _pdf_panel(src: SourceFile, place: dict, needle: Needle, scale: float, margin: float
                ) -> tuple[Image.Image, Panel]:
     bbox = tuple(place["bbox"]) if place.get("bbox") else None
     page_no = place.get("page")
     if page_no is None:
-        hit = _search_pages(src, forms, None, place.get("snippet"), 0, None)
+        hit = _search_pages(src, needle, None, place.get("snippet"), 0, None)
         if hit is None:
             raise SourceError(f"{src.name}: the value's page is not recorded and its printed form is not found")
         page_no, found = hit
@@ -86,7 +87,7 @@ def _pdf_panel(src: SourceFile, place: dict, forms: list[str], scale: float, mar
     elif place.get("kind") == "table" and bbox:
         panel = Panel(place, page_no, "cell", [bbox])  # type: ignore[list-item]
     else:
-        found = find_value(src.page_text(page_no), forms, region=bbox, snippet=place.get("snippet"))  # type: ignore[arg-type]
+        found = find_value(src.page_text(page_no), needle, region=bbox, snippet=place.get("snippet"))  # type: ignore[arg-type]
         if found is not None:
             panel = Panel(place, page_no, "words", found.boxes)
         elif bbox:
@@ -99,12 +100,12 @@ def _pdf_panel(src: SourceFile, place: dict, forms: list[str], scale: float, mar
     return image, panel
 
 
-def _search_pages(src: SourceFile, forms: list[str], context: str | None, snippet: str | None, nth: int,
+def _search_pages(src: SourceFile, needle: Needle, context: str | None, snippet: str | None, nth: int,
                   near_page: int | None) -> tuple[int, Found] | None:
     """The page (1-based) where the value is printed within its context, best aligned first."""
     best: tuple[float, int, Found] | None = None
     for page_no in range(1, len(src.pdf()) + 1):
-        found = find_value(src.page_text(page_no), forms, context=context, snippet=snippet, nth=nth)
+        found = find_value(src.page_text(page_no), needle, context=context, snippet=snippet, nth=nth)
         if found is None:
             continue
         rank = found.score - (0.01 * abs(page_no - near_page) if near_page else 0.0)
@@ -113,7 +114,7 @@ def _search_pages(src: SourceFile, forms: list[str], context: str | None, snippe
     return (best[1], best[2]) if best else None
 
 
-def _docx_context(src: SourceFile, place: dict, forms: list[str]) -> tuple[Table | None, str | None, int]:
+def _docx_context(src: SourceFile, place: dict, needle: Needle) -> tuple[Table | None, str | None, int]:
     """The extracted table (its row's text) or paragraph text the value was read from."""
     doc = src.extracted()
     if place.get("kind") == "table":
@@ -123,22 +124,21 @@ def _docx_context(src: SourceFile, place: dict, forms: list[str]) -> tuple[Table
             return None, None, 0
         # the row's own cells: a label merged down from an earlier row is printed far above
         cells = list({id(cell): cell for cell in table.grid[r] if cell is not None and cell.row == r}.values())
-        pattern = number_pattern(forms)
-        nth = sum(1 for cell in cells if cell.col < c and pattern.search(cell.text))
+        nth = sum(1 for cell in cells if cell.col < c and needle.occurrences(cell.text))
         return table, " ".join(cell.text for cell in cells), nth
     block = next((b for b in doc.texts if b.number == place.get("block")), None)
     return None, (block.text if block else None), 0
 
 
-def _docx_panel(src: SourceFile, place: dict, forms: list[str], converter: str | None, scale: float,
+def _docx_panel(src: SourceFile, place: dict, needle: Needle, converter: str | None, scale: float,
                 margin: float) -> tuple[Image.Image, Panel]:
-    table, context, nth = _docx_context(src, place, forms)
+    table, context, nth = _docx_context(src, place, needle)
     if context is None:
         raise SourceError(f"{src.name}: {data.place_label(place)} is not in the file as read now")
     note = "LibreOffice is not installed: drawn from the text chiso read"
     if src.rendered_pdf(converter) is not None:
         snippet = place.get("snippet") if table is None else None
-        hit = _search_pages(src, forms, context, snippet, nth, place.get("page"))
+        hit = _search_pages(src, needle, context, snippet, nth, place.get("page"))
         if hit is not None:
             page_no, found = hit
             image, origin = _page_crop(src, page_no, found.boxes, scale, margin)
@@ -147,18 +147,30 @@ def _docx_panel(src: SourceFile, place: dict, forms: list[str], converter: str |
     if table is not None:
         image, box = draw_table(table, place["row"], place["col"])
         return image, Panel(place, place.get("page"), "drawn", [box], note=note)
-    span = find_in_text(context, forms, place.get("snippet")) or (0, 0)
+    span = find_in_text(context, needle, place.get("snippet")) or (0, 0)
     image, boxes = draw_paragraph(context, *span)
     return image, Panel(place, place.get("page"), "drawn", boxes, note=note)
 
 
-def render_place(book: SourceBook, document: dict, place: dict, forms: list[str], scale: float = SCALE,
+def _sheet_panel(src: SourceFile, place: dict) -> tuple[Image.Image, Panel]:
+    """A spreadsheet has no pages: its rows around the value, drawn from the cells read."""
+    table = next((t for t in src.extracted().tables if t.number == place.get("table")), None)
+    r, c = place.get("row"), place.get("col")
+    if table is None or r is None or c is None or r >= table.n_rows or c >= table.n_cols:
+        raise SourceError(f"{src.name}: {data.place_label(place)} is not in the file as read now")
+    image, box = draw_table(table, r, c)
+    return image, Panel(place, None, "drawn", [box], note="a spreadsheet: its cells as chiso read them")
+
+
+def render_place(book: SourceBook, document: dict, place: dict, needle: Needle, scale: float = SCALE,
                  margin: float = MARGIN, override: Path | None = None) -> tuple[Image.Image, Panel]:
     """One place of a value as a picture with the value marked (SourceError when impossible)."""
     src = book.get(document, override)
+    if place.get("kind") == "sheet" or src.format in SPREADSHEETS:
+        return _sheet_panel(src, place)
     if src.is_pdf:
-        return _pdf_panel(src, place, forms, scale, margin)
-    return _docx_panel(src, place, forms, book.converter, scale, margin)
+        return _pdf_panel(src, place, needle, scale, margin)
+    return _docx_panel(src, place, needle, book.converter, scale, margin)
 
 
 def printed_value(obs: dict) -> str:
@@ -167,10 +179,10 @@ def printed_value(obs: dict) -> str:
 
 
 def _panel_caption(src_name: str, panel: Panel, width: int) -> Image.Image:
-    where = f"page {panel.page}" if panel.page else "page unknown"
+    where = f"page {panel.page}" if panel.page else ("" if panel.place.get("kind") == "sheet" else "page unknown")
     if panel.rendered:
         where += " (as printed by LibreOffice)"
-    lines = [(f"{src_name} · {where} · {data.place_label(panel.place)}", INK)]
+    lines = [(" · ".join(x for x in (src_name, where, data.place_label(panel.place)) if x), INK)]
     if panel.note:
         lines.append((panel.note, GREY))
     return caption(lines, width, 13)
@@ -184,13 +196,13 @@ def show_observation(warehouse_url: str | None, ident: str, out: Path | None, al
     obs = data.observation(wh.engine, ident)
     doc = data.document(wh.engine, obs["document_id"])
     places = data.places(obs)
-    forms = printed_forms(obs["value"], int(obs.get("decimals") or 0))
+    needle = Needle.number(obs["value"], int(obs.get("decimals") or 0))
     book = SourceBook(converter)
     images: list[Image.Image] = []
     panels: list[Panel] = []
     try:
         for place in places if all_places else places[:1]:
-            image, panel = render_place(book, doc, place, forms, scale, override=source)
+            image, panel = render_place(book, doc, place, needle, scale, override=source)
             images += [_panel_caption(doc["source_file"], panel, image.width), image]
             panels.append(panel)
         warning = book.get(doc, source).warning
@@ -211,9 +223,9 @@ def show_observation(warehouse_url: str | None, ident: str, out: Path | None, al
     return Shown(out, obs, doc, panels, picture.size, [warning] if warning else [])
 
 
-def thumbnail(book: SourceBook, document: dict, place: dict, forms: list[str]) -> Image.Image:
+def thumbnail(book: SourceBook, document: dict, place: dict, needle: Needle) -> Image.Image:
     """A small picture of one place (for the report): a narrow page band, the value marked."""
-    image, _ = render_place(book, document, place, forms, scale=1.4, margin=36.0)
-    if image.width > 820:
-        image = image.resize((820, max(1, round(image.height * 820 / image.width))))
+    image, _ = render_place(book, document, place, needle, scale=1.35, margin=36.0)  # A4: 803 px wide
+    if image.width > 900:  # a landscape page
+        image = image.resize((900, max(1, round(image.height * 900 / image.width))))
     return image
