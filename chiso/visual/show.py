@@ -188,6 +188,11 @@ def _panel_caption(src_name: str, panel: Panel, width: int) -> Image.Image:
     return caption(lines, width, 13)
 
 
+def _same_spot(a: Panel, b: Panel) -> bool:
+    return a.page == b.page and a.method == b.method and a.method != "drawn" and \
+        [tuple(round(v) for v in box) for box in a.highlights] == [tuple(round(v) for v in box) for box in b.highlights]
+
+
 def show_observation(warehouse_url: str | None, ident: str, out: Path | None, all_places: bool = False,
                      source: Path | None = None, converter: str | None = AUTO,
                      scale: float = SCALE) -> Shown:
@@ -203,6 +208,8 @@ def show_observation(warehouse_url: str | None, ident: str, out: Path | None, al
     try:
         for place in places if all_places else places[:1]:
             image, panel = render_place(book, doc, place, needle, scale, override=source)
+            if any(_same_spot(panel, p) for p in panels):
+                continue  # two readers recorded the same printed number
             images += [_panel_caption(doc["source_file"], panel, image.width), image]
             panels.append(panel)
         warning = book.get(doc, source).warning
