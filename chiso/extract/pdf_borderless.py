@@ -28,6 +28,8 @@ page and bbox on every cell), so one set of table layouts interprets both.
 
 from __future__ import annotations
 
+import re
+
 from chiso.extract.borderless_grid import build_table
 from chiso.extract.borderless_parts import NUMBER, YEAR, Column, Line, Region
 from chiso.extract.pdf_words import group_lines
@@ -54,7 +56,7 @@ def _make_line(words: list[dict], settings: PdfSettings) -> Line:
 
 
 def _is_running_text(line: Line, first_number_x: float, settings: PdfSettings) -> bool:
-    """A line of a paragraph or heading: its words run on, without a gap, across the number columns."""
+    """A line of a paragraph or heading: its words run on, without a gap, across the first number column."""
     gap = settings.borderless_cell_gap * line.size
     run_x0 = line.words[0]["x0"]
     prev = line.words[0]
@@ -67,6 +69,12 @@ def _is_running_text(line: Line, first_number_x: float, settings: PdfSettings) -
     return False
 
 
+def _first_value_x(lines: list[Line]) -> float:
+    """Where the values begin: the leftmost number that is not a row number (STT 1, 2, 3 …)."""
+    values = [w for ln in lines for w in ln.numbers if not re.fullmatch(r"\d{1,2}\.?", w["text"])]
+    return min(w["x0"] for w in (values or [w for ln in lines for w in ln.numbers]))
+
+
 def _regions(lines: list[Line], settings: PdfSettings) -> list[Region]:
     regions: list[Region] = []
     i = 0
@@ -74,7 +82,7 @@ def _regions(lines: list[Line], settings: PdfSettings) -> list[Region]:
         if not lines[i].numbers:
             i += 1
             continue
-        first_x = min(w["x0"] for w in lines[i].numbers)
+        first_x = _first_value_x([lines[i]])
         j = i
         k = i + 1
         while k < len(lines):
@@ -82,7 +90,7 @@ def _regions(lines: list[Line], settings: PdfSettings) -> list[Region]:
             if ln.top - lines[k - 1].bottom > settings.borderless_max_line_gap * ln.size:
                 break
             if ln.numbers:
-                first_x = min(first_x, min(w["x0"] for w in ln.numbers))
+                first_x = min(first_x, _first_value_x([ln]))
             if _is_running_text(ln, first_x, settings):
                 break
             if ln.numbers:
@@ -94,7 +102,7 @@ def _regions(lines: list[Line], settings: PdfSettings) -> list[Region]:
         enough = len(anchors) >= settings.borderless_min_rows or \
             len(anchors) == 1 and len(anchors[0].numbers) >= 2  # one row of a table cut by a page break
         if enough:
-            header = _header_lines(lines[start:i], anchors)
+            header = _header_lines(lines[start:i], anchors, lines[i:end + 1])
             if header:  # lines above the header (a caption, a paragraph's last words) are not the table's
                 start = lines.index(header[0])
             region_lines = lines[start:end + 1]
@@ -128,10 +136,21 @@ def _extend_down(lines: list[Line], j: int, first_x: float, settings: PdfSetting
     return end
 
 
-def _header_lines(above: list[Line], anchors: list[Line]) -> list[Line]:
-    """Lines above the first row whose words stand over the number columns (and those between them)."""
+def _header_lines(above: list[Line], anchors: list[Line], body: list[Line]) -> list[Line]:
+    """Lines above the first row whose words stand over the number columns (and those between them).
+
+    A header word stands over a column of the table; a line whose words sit in the gutters
+    between the columns (a caption's centred last line) is not the header.
+    """
     num_x0 = min(w["x0"] for ln in anchors for w in ln.numbers)
-    over = [k for k, ln in enumerate(above) if any(w["x1"] > num_x0 for w in ln.words)]
+    spans = [(w["x0"], w["x1"]) for ln in body for w in ln.words]
+
+    def over_columns(ln: Line) -> bool:
+        inside = sum(1 for w in ln.words if any(min(w["x1"], b) - max(w["x0"], a) > 0.5 * (w["x1"] - w["x0"])
+                                                for a, b in spans))
+        return inside >= 0.5 * len(ln.words)
+
+    over = [k for k, ln in enumerate(above) if any(w["x1"] > num_x0 for w in ln.words) and over_columns(ln)]
     if not over:
         return []
     return above[over[0]: over[-1] + 1]

@@ -38,6 +38,11 @@ def strict_similarity(a: str, b: str) -> float:
     return fuzz.ratio(_key(a), _key(b))
 
 
+def entity_key(name: str) -> str:
+    """'UBND huyện Mường Tè' and 'Huyện Mường Tè' are one district."""
+    return match_key(re.sub(r"^\s*(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)\s+", "", name, flags=re.I))
+
+
 def same_value(a: RawObservation, b: RawObservation) -> bool:
     d = min(a.decimals, b.decimals)
     tol = 0.5 * 10 ** (-d) + 1e-9 if d > 0 else 0.5
@@ -66,7 +71,7 @@ _SUM_LABEL = re.compile(r"^(?:tổng\s*(?:cộng|điểm|số)?|cộng)\b", re.I
 
 
 def _merge_one(out: list[RawObservation], p: RawObservation) -> None:
-    same_fact = [t for t in out if t.index == p.index and t.year == p.year and t.entity == p.entity
+    same_fact = [t for t in out if t.index == p.index and t.year == p.year and entity_key(t.entity) == entity_key(p.entity)
                  and t.survey == p.survey and t.measure == p.measure and _compatible_max(t, p)]
     numbered = [(100.0, t) for t in same_fact if p.number and t.number == p.number]
     named = numbered or [(100.0, t) for t in same_fact if p.is_total and t.is_total] or \

@@ -34,6 +34,10 @@ __all__ = [
 
 _WS = re.compile(r"[\s\u00a0\u200b\u202f]+")
 
+# Vietnamese capital letters, for regular expressions: the range "À-Ỹ" often used for them also
+# holds the lower-case letters (ạ, đ, ư …), so "[A-ZĐÀ-Ỹ]" does not tell a name from a verb.
+UPPER = "A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
+
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "")

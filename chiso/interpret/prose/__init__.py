@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chiso.interpret.prose.context import Findings, NationalStatement, ProseContext, RankStatement, Sources
+from chiso.interpret.prose.entity_values import read_entity_values
 from chiso.interpret.prose.items import read_items
 from chiso.interpret.prose.others import (
     read_broken_numbers,
@@ -41,6 +42,7 @@ class ProseReader:
 READERS: list[ProseReader] = [
     ProseReader("broken_numbers", read_broken_numbers),
     ProseReader("list_item", read_items),
+    ProseReader("entity_values", read_entity_values),
     ProseReader("stated_value", read_stated),
     ProseReader("respectively", read_respectively),
     ProseReader("year_series", read_series),

@@ -54,7 +54,7 @@ def read_items(text: str, ctx: ProseContext, src: Sources) -> Findings:
     found.observations += _earlier_years(text[nm.end:], obs, src)
     if marker != "+":
         ctx.memory["list_parent"] = label
-    ctx.claim(0, len(text))
+    ctx.claim(0, len(text))  # the whole item
     return found
 
 

@@ -55,11 +55,13 @@ def _within(spans: list[tuple[int, int]], pos: int) -> bool:
 def read_stated(text: str, ctx: ProseContext, src: Sources) -> Findings:
     found = Findings()
     state = _State()
-    if ctx.claimed:
-        return found  # another reader (a list item) has read this block
-    for clause in re.split(r";|\.\s+(?=[A-ZĐÀ-Ỹ])", text):
+    start = 0
+    for cut in [*re.finditer(r";|\.\s+(?=[A-ZĐÀ-Ỹ])", text), None]:
+        end = cut.start() if cut else len(text)
+        clause = text[start:end]
         if clause.strip():
-            _read_clause(clause, ctx, src, state, found)
+            _read_clause(clause, start, ctx, src, state, found)
+        start = cut.end() if cut else len(text)
     return found
 
 
@@ -100,7 +102,7 @@ def _is_value_position(clause: str, nm: NumberMatch, ctx: ProseContext, target: 
     return not re.match(r"\s*/\s*\d", clause[nm.end: nm.end + 3])
 
 
-def _read_clause(clause: str, ctx: ProseContext, src: Sources, state: _State, found: Findings) -> None:
+def _read_clause(clause: str, offset: int, ctx: ProseContext, src: Sources, state: _State, found: Findings) -> None:
     skip = [(m.start(), m.end()) for m in RANGE.finditer(clause)]
     skip += [(m.start(), m.end()) for m in RESPECTIVELY.finditer(clause)]  # read by the 'respectively' reader
     prevs = list(PREV.finditer(clause))
@@ -112,6 +114,9 @@ def _read_clause(clause: str, ctx: ProseContext, src: Sources, state: _State, fo
     stated = False
     for nm in find_numbers(clause):
         if _within(skip, nm.start):
+            continue
+        if ctx.is_claimed(offset + nm.start):  # read by another reader (an entity's value, a list item)
+            stated = True
             continue
         if not nm.reading.ok:
             if _STATE.search(clause[: nm.start]):  # a broken value: its subject still carries on

@@ -1,0 +1,69 @@
+"""Where a text names an agency, a district or a city: the entities a sentence gives values for.
+
+Agencies are found by their names and abbreviations in `db/places/agencies.csv` (longest
+first, so "Sở Nông nghiệp và Phát triển nông thôn" is not cut after "nông"), then by the
+patterns every province uses (`Sở …`, `Ban …`, `UBND huyện …`, `huyện …`, `thành phố …`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from chiso.db.reference import read_csv
+from chiso.normalize.text import UPPER
+
+_CAP = f"[{UPPER}]"
+_NAME = _CAP + r"\w*(?:\s+" + _CAP + r"\w*){0,3}"
+_LOCAL = re.compile(r"(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)\s+)?"
+                    r"(?:huyện|thị\s+xã|thành\s+phố|quận|Huyện|Thị\s+xã|Thành\s+phố|Quận)\s+" + _NAME)
+_GENERIC_AGENCY = re.compile(r"(?:Sở|Ban)\s+" + _CAP + r"\w*(?:(?:\s+(?:và|-|&)\s+|\s+|,\s+(?=" + _CAP + r"))"
+                             + _CAP + r"\w*){0,5}")
+_BLOCK = re.compile(r"khối\s+(?:các\s+)?(?:sở,\s*ban,\s*ngành(?:\s+tỉnh)?|(?:Ủy\s+ban\s+nhân\s+dân|UBND)\s+(?:các\s+)?"
+                    r"(?:huyện|cấp\s+huyện|xã|cấp\s+xã)(?:,\s*(?:thị\s+xã|thành\s+phố))*|huyện(?:,\s*thành\s+phố)?)", re.I)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    name: str  # as printed
+    kind: str  # agency | district | city | block (a group of the province's units: its values are the province's)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> re.Pattern[str]:
+    names = set()
+    for row in read_csv("places/agencies.csv"):
+        names.add(row["name"])
+        names.update(a.strip() for a in row.get("aliases", "").split(";") if len(a.strip()) > 4)
+    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:" + alt + r")(?!\w)(?:\s+tỉnh(?!\s+[A-ZĐÀ-Ỹ]))?")
+
+
+def find_mentions(text: str, province: str | None = None) -> list[Mention]:
+    """Entity mentions in order; the province itself ("tỉnh Lai Châu") is not one of them."""
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], kind: str) -> None:
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            return
+        name = m.group(0).strip(" ,")
+        if kind != "agency" and province and re.sub(r"^\S+\s+", "", name).lower() == province.lower() \
+                and name.lower().startswith("tỉnh"):
+            return
+        taken.append((m.start(), m.start() + len(name)))
+        found.append(Mention(m.start(), m.start() + len(name), name, kind))
+
+    for m in _gazetteer().finditer(text):
+        add(m, "agency")
+    for m in _LOCAL.finditer(text):
+        add(m, "city" if re.search(r"thành\s+phố|thị\s+xã", m.group(0), re.I) else "district")
+    for m in _GENERIC_AGENCY.finditer(text):
+        if not re.match(r"Ban\s+Chỉ\s+đạo", m.group(0)):  # a steering committee publishes results, it is not measured
+            add(m, "agency")
+    for m in _BLOCK.finditer(text):
+        add(m, "block")
+    return sorted(found, key=lambda x: x.start)

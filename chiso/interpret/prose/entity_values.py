@@ -1,0 +1,136 @@
+"""Sentences that give the values of named agencies, districts and cities.
+
+    Nhóm đạt từ 93% trở lên gồm: Sở Y tế đạt 95,12%, Sở Giáo dục và Đào tạo 94,86%, …
+    Riêng Sở Tài nguyên và Môi trường, …: tiếp cận dịch vụ chỉ đạt 86,92%, thủ tục hành chính 87,35%, …
+    Thanh tra tỉnh dẫn đầu nhóm này với 91,24% (công chức 92,16%; phối hợp 90,39%; …).
+    Sở Giao thông vận tải và Sở Nông nghiệp và Phát triển nông thôn cùng đạt 90,45%.
+
+A province's decision on its own survey of its departments and districts states their
+results this way. Each value belongs to the entity named last before it (a value after the
+subject's components keeps the subject), and to the criterion named between that entity
+(or the previous value) and the value; with no criterion named, it is the entity's index.
+Thresholds (`từ 93% trở lên`, `dưới 90%`), ranges, changes and counts are not values.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chiso.interpret.mentions import Mention, find_mentions
+from chiso.interpret.prose.context import Findings, ProseContext, Sources
+from chiso.interpret.prose.stated import RANGE
+from chiso.model import RawObservation
+from chiso.normalize.numbers import NumberMatch, find_numbers
+from chiso.normalize.text import clean_label
+
+_SENTENCE = re.compile(r".+?(?:\.\s+(?=[A-ZĐÀ-Ỹ])|$)", re.S)
+_NOT_VALUE_BEFORE = re.compile(r"(?:tăng|giảm|cao\s+hơn|thấp\s+hơn|hơn|chênh\s+lệch|từ|trên|dưới|khoảng|gần"
+                               r"|năm\s+trước)\s*(?:là|thêm)?\s*[(:]?\s*$", re.I)
+_NOT_VALUE_AFTER = re.compile(r"^\s*(?:trở\s+lên|trở\s+xuống|đến|-|–)", re.I)
+_FILLER = re.compile(
+    r"\b(?:có\s+mức\s+độ\s+hài\s+lòng\s+(?:về|đối\s+với)|mức\s+độ\s+hài\s+lòng\s+(?:về|đối\s+với)|hài\s+lòng\s+nhất\s+với"
+    r"|tiếp\s+tục|dẫn\s+đầu(?:\s+(?:nhóm|khối))?(?:\s+này)?|xếp\s+(?:đầu|cuối)|cao\s+nhất|thấp\s+nhất|tiếp\s+đến\s+là"
+    r"|được\s+đánh\s+giá(?:\s+ở\s+mức)?|trong\s+khi|trong\s+đó|ở\s+chiều\s+ngược\s+lại|riêng|còn|các\s+yếu\s+tố|yếu\s+tố"
+    r"|cả\s+\d+\s+yếu\s+tố\s+đều|đều|chỉ\s+đạt|chỉ|đạt|là|với|lên\s+tới|cùng|có|về|và|nhất|của\s+khối|tại)\b", re.I)
+_TOTAL_WORDS = re.compile(r"^(?:chỉ\s+số(?:\s+hài\s+lòng|\s+SIPAS)?|kết\s+quả|điểm\s+số)?$", re.I)
+
+
+def _value_numbers(sentence: str) -> list[NumberMatch]:
+    spans = [(m.start(), m.end()) for m in RANGE.finditer(sentence)]
+    out = []
+    for nm in find_numbers(sentence):
+        rd = nm.reading
+        if not rd.ok or any(a <= nm.start < b for a, b in spans) or rd.unit == "count":
+            continue
+        if rd.unit not in ("%", "points") and rd.max is None and rd.decimals == 0:
+            continue
+        if _NOT_VALUE_BEFORE.search(sentence[max(0, nm.start - 40): nm.start]) or \
+                _NOT_VALUE_AFTER.match(sentence[nm.end:]):
+            continue
+        out.append(nm)
+    return out
+
+
+def _criterion(phrase: str) -> str:
+    """The criterion named in the words before a value, fillers and verbs taken out ('' = the index)."""
+    phrase = re.split(r"[;:]|,\s+(?=trong\s+khi|trong\s+đó)", phrase)[-1]
+    phrase = re.sub(r"\([^)]*\)", " ", phrase)
+    phrase = _FILLER.sub(" ", phrase)
+    phrase = clean_label(re.sub(r"[()]", " ", phrase))
+    return "" if _TOTAL_WORDS.match(phrase) else phrase
+
+
+def read_entity_values(text: str, ctx: ProseContext, src: Sources) -> Findings:
+    found = Findings()
+    if ctx.report_year is None:
+        return found
+    for sm in _SENTENCE.finditer(text):
+        sentence = sm.group(0)
+        mentions = find_mentions(sentence, ctx.province)
+        if not mentions:
+            continue
+        numbers = _value_numbers(sentence)
+        for nm, obs in _read_sentence(sentence, mentions, numbers, ctx, src):
+            found.observations.append(obs)
+            ctx.claim(sm.start() + nm.start, sm.start() + nm.end)
+    return found
+
+
+def _entities_before(mentions: list[Mention], lo: int, hi: int, sentence: str) -> list[Mention]:
+    """The entity (or entities joined by 'và … cùng') named between lo and hi."""
+    inside = [m for m in mentions if lo <= m.start < hi]
+    if len(inside) >= 2 and re.search(r"\bcùng\b", sentence[inside[-1].end: hi]):
+        return inside
+    return inside[-1:]
+
+
+_EARLIER = re.compile(r"năm\s+(20\d\d)\s*(?:là|:|đạt)?\s*$", re.I)
+
+
+_YEAR_IN = re.compile(r"\bnăm\s+(20\d\d)\b", re.I)
+_AUTHORITY = re.compile(r"\bdo\s+.{0,40}?công\s+bố\b|\btheo\s+kết\s+quả\s+công\s+bố\s+của\b", re.I)
+
+
+def _read_sentence(sentence: str, mentions: list[Mention], numbers: list[NumberMatch], ctx: ProseContext,
+                   src: Sources) -> list[tuple[NumberMatch, RawObservation]]:
+    out: list[tuple[NumberMatch, RawObservation]] = []
+    subject: list[Mention] = []
+    prev_end = 0
+    for nm in numbers:
+        named = _entities_before(mentions, prev_end, nm.start, sentence)
+        if named:
+            subject = named
+        if not subject:
+            prev_end = nm.end
+            continue
+        lo = named[-1].end if named else prev_end
+        phrase = sentence[lo: nm.start]
+        if ctx.province and re.search(r"tỉnh\s+" + re.escape(ctx.province), phrase):
+            prev_end, subject = nm.end, []  # "…, Chỉ số CCHC của tỉnh X đạt …": the province's own value
+            continue
+        stated_year = _YEAR_IN.search(phrase)
+        label = _criterion(_AUTHORITY.sub(" ", _YEAR_IN.sub(" ", phrase)))
+        if not label and named:  # "mức độ hài lòng về thủ tục hành chính tại thành phố X đạt …"
+            label = _criterion(sentence[prev_end: named[0].start])
+        earlier = _EARLIER.search(sentence[max(0, nm.start - 25): nm.start])
+        year = int(earlier.group(1)) if earlier else int(stated_year.group(1)) if stated_year else ctx.report_year or 0
+        if earlier and out and out[-1][1].year != year:
+            label = out[-1][1].label
+        for m in subject:
+            out.append((nm, _observation(m, label, year, nm, ctx, src(sentence.strip()))))
+        prev_end = nm.end
+    return out
+
+
+def _observation(m: Mention, label: str, year: int, nm: NumberMatch, ctx: ProseContext, source) -> RawObservation:  # noqa: ANN001
+    """A block's values are the province's, its name part of the criterion (its own index,
+    or its group for a component); an agency's or district's are its own."""
+    rd = nm.reading
+    unit = rd.unit if rd.unit in ("%", "points") else ctx.unit
+    if m.kind == "block":
+        return RawObservation(index=ctx.index, year=year, entity=ctx.entity, label=label or m.name,
+                              group=m.name if label else None, value=rd.value, unit=unit, max=rd.max,
+                              decimals=rd.decimals, source=source)
+    return RawObservation(index=ctx.index, year=year, entity=m.name, label=label or "Chỉ số hài lòng",
+                          value=rd.value, unit=unit, max=rd.max, decimals=rd.decimals, source=source,
+                          rank_scope="province", is_total=not label)
