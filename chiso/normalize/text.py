@@ -132,7 +132,7 @@ def _abbreviations() -> list[tuple[re.Pattern[str], str]]:
     out = []
     for abbr, exp in rows:
         key_abbr = re.escape(normalize_tone_marks(nfc(abbr)).casefold())
-        out.append((re.compile(r"(?<!\w)" + key_abbr + r"(?!\w)"), exp))
+        out.append((re.compile(r"(?<!\w)" + key_abbr + r"(?!\w)"), normalize_tone_marks(exp).casefold()))  # key form, once
     return out
 
 
@@ -148,7 +148,7 @@ def match_key(text: str, expand: bool = True) -> str:
     t = _base_key(text)
     if expand:
         for pattern, exp in _abbreviations():
-            t = pattern.sub(normalize_tone_marks(exp).casefold(), t)
+            t = pattern.sub(exp, t)
     t = re.sub(r"\([^)]*\)", lambda m: " " + m.group(0)[1:-1] + " ", t)
     t = re.sub(r"[^\w%/]+", " ", t)
     return _WS.sub(" ", t).strip()
