@@ -356,3 +356,14 @@ def test_the_mixed_fixture_names_its_fonts_run_by_run():
     d = docx.Document(io.BytesIO((LEGACY / "thaibinh-papi-2015.docx").read_bytes()))
     fonts = {r.font.name for p in d.paragraphs for r in p.runs}
     assert {".VnTime", ".VnTimeH", "Times New Roman"} <= fonts
+
+
+@NEEDS_SOFFICE
+def test_word_files_converted_in_parallel_workers_all_succeed():
+    from concurrent.futures import ProcessPoolExecutor
+
+    names = [str(LEGACY / "nghean-par-2013.doc"), str(LEGACY / "nghean-par-2013.rtf")]
+    with ProcessPoolExecutor(2) as pool:  # one LibreOffice profile per worker: no clash
+        results = list(pool.map(process_file, names))
+    assert [r.error for r in results] == [None, None]
+    assert [r.interpretation.meta.number for r in results] == ["45/BC-UBND", "45/BC-UBND"]
