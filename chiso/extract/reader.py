@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import subprocess
 import tempfile
@@ -92,6 +94,16 @@ def _letters(text: str) -> int:
 
 
 _CONVERTED_KINDS = {"doc": "legacy Word .doc", "rtf": "RTF"}
+_PROFILES: dict[int, Path] = {}
+
+
+def _libreoffice_profile() -> Path:
+    """This process's LibreOffice user profile (made on first use, ~1.5 s; removed at exit)."""
+    pid = os.getpid()
+    if pid not in _PROFILES:
+        _PROFILES[pid] = Path(tempfile.mkdtemp(prefix="chiso-libreoffice-"))
+        atexit.register(shutil.rmtree, _PROFILES[pid], True)
+    return _PROFILES[pid]
 
 
 def _read_legacy_doc(path: Path, sha256: str, kind: str = "doc") -> ExtractedDocument:
@@ -99,8 +111,8 @@ def _read_legacy_doc(path: Path, sha256: str, kind: str = "doc") -> ExtractedDoc
     clear reason. Legacy font text survives the conversion: runs keep their font names and
     TCVN3's ư (byte 0xAD, a soft hyphen to LibreOffice) comes out as `<w:softHyphen/>`, which
     the DOCX reader reads as ư inside a TCVN3 run. (antiword and catdoc, measured on the same
-    file, drop that byte or refuse small files, and lose the tables.) Each conversion gets its
-    own LibreOffice profile: conversions running in parallel on one profile fail."""
+    file, drop that byte or refuse small files, and lose the tables.) Each worker process has
+    its own LibreOffice profile: conversions running in parallel on one profile fail."""
     what = _CONVERTED_KINDS.get(kind, "legacy Word .doc")
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -108,7 +120,7 @@ def _read_legacy_doc(path: Path, sha256: str, kind: str = "doc") -> ExtractedDoc
                               "which chiso then uses to convert it automatically)", "legacy_doc")
     damaged = f"{what} could not be converted by LibreOffice: the file may be damaged; open and re-save it as DOCX"
     with tempfile.TemporaryDirectory() as tmp:
-        profile = Path(tmp, "profile").as_uri()
+        profile = _libreoffice_profile().as_uri()
         try:
             subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx",
                             "--outdir", tmp, str(path)], check=True, capture_output=True, timeout=120)
