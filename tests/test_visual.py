@@ -112,6 +112,27 @@ def printed_chars(pdf_path: Path, page_no: int, text: str, within: tuple | None 
 
 
 # --- show --------------------------------------------------------------------------------------
+def test_a_number_is_found_as_printed_whole_with_a_dot_or_rounded() -> None:
+    import pypdfium2 as pdfium
+
+    from chiso.visual.locate import Needle, find_value, page_text
+
+    pdf = pdfium.PdfDocument(str(FIXTURES / "hagiang-papi-2019.pdf"))
+    try:
+        page = pdf[0]
+        pt = page_text(page)
+        page.close()
+    finally:
+        pdf.close()
+    dot = find_value(pt, Needle.number(42.37, 2))  # printed "(đạt 42.37 điểm)"
+    assert dot is not None and pt.text[dot.start:dot.end] == "42.37" and not dot.rounded
+    assert find_value(pt, Needle.number(2.37, 2)) is None  # not the tail of 42.37
+    assert find_value(pt, Needle.number(42.3, 1)) is None  # not the head of 42.37
+    fewer = find_value(pt, Needle.number(42.12344, 5))  # a value kept more precisely than printed
+    assert fewer is not None and fewer.rounded and pt.text[fewer.start:fewer.end] == "42,1234"
+
+
+
 def test_show_pdf_table_value_marks_its_cell(warehouse: str, tmp_path: Path) -> None:
     obs = one(warehouse, "SELECT o.uid, o.provenance FROM observation o JOIN document d ON d.id = o.document_id "
                          "WHERE d.source_file = 'quangtri-par-2022.pdf' AND o.entity = 'Sở Tư pháp' "

@@ -39,7 +39,9 @@ def printed_forms(value: float, decimals: int) -> list[str]:
 
 def number_pattern(forms: list[str]) -> re.Pattern[str]:
     """The forms as whole numbers: `42,37` is not found inside `142,37`, `42,375` or `0,42,37`."""
-    alt = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    # a space after the separator is tolerated ('70, 18%'): the reader took it as one number too
+    alt = "|".join(re.escape(f).replace(",", r",\s?").replace(r"\.", r"\.\s?")
+                   for f in sorted(forms, key=len, reverse=True))
     return re.compile(r"(?<!\d)(?<!\d[.,])(?:" + alt + r")(?!\d)(?![.,]\d)")
 
 
@@ -50,10 +52,19 @@ class Needle:
 
     forms: list[str]
     phrase: bool = False
+    value: float | None = None
+    decimals: int = 0
 
     @classmethod
     def number(cls, value: float, decimals: int) -> Needle:
-        return cls(printed_forms(value, decimals))
+        return cls(printed_forms(value, decimals), value=value, decimals=int(decimals))
+
+    def rounded(self) -> list[Needle]:
+        """The value printed with fewer decimals (a summary sentence rounds 43,4796 to 43,48):
+        one and two decimals fewer, never down to a bare integer."""
+        if self.value is None:
+            return []
+        return [Needle.number(self.value, d) for d in range(self.decimals - 1, max(self.decimals - 3, 0), -1)]
 
     def occurrences(self, text: str, folded: tuple[str, list[int]] | None = None) -> list[tuple[int, int]]:
         """(start, end) character spans in `text`."""
@@ -143,6 +154,7 @@ class Found:
     start: int
     end: int
     score: float  # how surely the context around it is the value's (100 = printed as stored)
+    rounded: bool = False  # printed with fewer decimals than the value has
 
     @property
     def bbox(self) -> BBox:
@@ -184,20 +196,32 @@ def find_value(pt: PageText, needle: Needle, region: BBox | None = None, context
         if boxes and (region is None or _inside(boxes[0], region)):
             found.append(Found(boxes, start, end, 100.0))
     if not found:
+        for fewer in needle.rounded():
+            hit = find_value(pt, fewer, region, context, snippet, nth)
+            if hit is not None:
+                hit.rounded = True
+                return hit
         return None
     if context:
-        span = align(context, pt)
-        if span is None or span.score < MIN_CONTEXT_SCORE:
-            return None
-        near = [f for f in found if span.start - 3 <= f.start and f.end <= span.end + 3]
+        # the paragraph or row; a footnote cut by a page break aligns badly: then its snippet
+        near = _within(found, align(context, pt), MIN_CONTEXT_SCORE) or \
+            (_within(found, align(snippet, pt), 85.0) if snippet else [])
         if not near:
             return None
         found = near
-        for f in found:
-            f.score = span.score
     if snippet and len(found) > 1:
         return found[_nearest([f.start for f in found], align(snippet, pt))]
     return found[nth] if nth < len(found) else found[0]
+
+
+def _within(found: list[Found], span: Span | None, min_score: float) -> list[Found]:
+    """The occurrences inside a well-aligned span, scored by the alignment."""
+    if span is None or span.score < min_score:
+        return []
+    near = [f for f in found if span.start - 3 <= f.start and f.end <= span.end + 3]
+    for f in near:
+        f.score = span.score
+    return near
 
 
 def _nearest(starts: list[int], span: Span | None) -> int:
@@ -218,6 +242,6 @@ def find_in_text(text: str, needle: Needle, snippet: str | None = None) -> tuple
     """The value's characters in a paragraph's text (for drawing it when no page exists)."""
     spans = needle.occurrences(text)
     if not spans:
-        return None
+        return next(filter(None, (find_in_text(text, fewer, snippet) for fewer in needle.rounded())), None)
     best = _nearest([a for a, _ in spans], align(snippet, PageText(text, [], 0, 0))) if snippet else 0
     return spans[best]

@@ -83,13 +83,13 @@ def _pdf_panel(src: SourceFile, place: dict, needle: Needle, scale: float, margi
         if hit is None:
             raise SourceError(f"{src.name}: the value's page is not recorded and its printed form is not found")
         page_no, found = hit
-        panel = Panel(place, page_no, "words", found.boxes)
+        panel = Panel(place, page_no, "words", found.boxes, note=_rounded_note(found))
     elif place.get("kind") == "table" and bbox:
         panel = Panel(place, page_no, "cell", [bbox])  # type: ignore[list-item]
     else:
         found = find_value(src.page_text(page_no), needle, region=bbox, snippet=place.get("snippet"))  # type: ignore[arg-type]
         if found is not None:
-            panel = Panel(place, page_no, "words", found.boxes)
+            panel = Panel(place, page_no, "words", found.boxes, note=_rounded_note(found))
         elif bbox:
             panel = Panel(place, page_no, "paragraph", [bbox],  # type: ignore[list-item]
                           note="the number is not in the page's text layer (a scan?): its paragraph is marked")
@@ -98,6 +98,10 @@ def _pdf_panel(src: SourceFile, place: dict, needle: Needle, scale: float, margi
     image, panel.origin = _page_crop(src, page_no, panel.highlights, scale, margin)
     panel.scale = scale
     return image, panel
+
+
+def _rounded_note(found: Found) -> str:
+    return "printed here with fewer decimals than the value has" if found.rounded else ""
 
 
 def _search_pages(src: SourceFile, needle: Needle, context: str | None, snippet: str | None, nth: int,
@@ -142,13 +146,16 @@ def _docx_panel(src: SourceFile, place: dict, needle: Needle, converter: str | N
         if hit is not None:
             page_no, found = hit
             image, origin = _page_crop(src, page_no, found.boxes, scale, margin)
-            return image, Panel(place, page_no, "words", found.boxes, origin, scale, rendered=True)
+            return image, Panel(place, page_no, "words", found.boxes, origin, scale, rendered=True,
+                                note=_rounded_note(found))
         note = "not found on the LibreOffice print: drawn from the text chiso read"
     if table is not None:
         image, box = draw_table(table, place["row"], place["col"])
         return image, Panel(place, place.get("page"), "drawn", [box], note=note)
-    span = find_in_text(context, needle, place.get("snippet")) or (0, 0)
-    image, boxes = draw_paragraph(context, *span)
+    span = find_in_text(context, needle, place.get("snippet"))
+    if span is None:
+        note += "; the value's printed form is not in this paragraph"
+    image, boxes = draw_paragraph(context, *(span or (0, 0)))
     return image, Panel(place, place.get("page"), "drawn", boxes, note=note)
 
 
