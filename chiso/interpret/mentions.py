@@ -55,7 +55,8 @@ def find_mentions(text: str, province: str | None = None) -> list[Mention]:
                 and name.lower().startswith("tỉnh"):
             return
         taken.append((m.start(), m.start() + len(name)))
-        found.append(Mention(m.start(), m.start() + len(name), name, kind))
+        shown = name[:1].upper() + name[1:] if kind in ("district", "city") else name  # "huyện X" → "Huyện X"
+        found.append(Mention(m.start(), m.start() + len(name), shown, kind))
 
     for m in _gazetteer().finditer(text):
         add(m, "agency")

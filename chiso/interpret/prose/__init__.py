@@ -42,10 +42,10 @@ class ProseReader:
 READERS: list[ProseReader] = [
     ProseReader("broken_numbers", read_broken_numbers),
     ProseReader("list_item", read_items),
+    ProseReader("year_series", read_series),
+    ProseReader("respectively", read_respectively),
     ProseReader("entity_values", read_entity_values),
     ProseReader("stated_value", read_stated),
-    ProseReader("respectively", read_respectively),
-    ProseReader("year_series", read_series),
     ProseReader("named_extremes", read_named_extremes),
     ProseReader("rank_statement", read_rank_statements, in_share_bullets=True),
     ProseReader("national_value", read_nationals, in_share_bullets=True),

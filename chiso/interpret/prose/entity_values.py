@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from chiso.db.indices import families
 from chiso.interpret.mentions import Mention, find_mentions
 from chiso.interpret.prose.context import Findings, ProseContext, Sources
 from chiso.interpret.prose.stated import RANGE
@@ -69,7 +70,7 @@ def read_entity_values(text: str, ctx: ProseContext, src: Sources) -> Findings:
         mentions = find_mentions(sentence, ctx.province)
         if not mentions:
             continue
-        numbers = _value_numbers(sentence)
+        numbers = [nm for nm in _value_numbers(sentence) if not ctx.is_claimed(sm.start() + nm.start)]
         for nm, obs in _read_sentence(sentence, mentions, numbers, ctx, src):
             found.observations.append(obs)
             ctx.claim(sm.start() + nm.start, sm.start() + nm.end)
@@ -87,6 +88,7 @@ def _entities_before(mentions: list[Mention], lo: int, hi: int, sentence: str) -
 _EARLIER = re.compile(r"năm\s+(20\d\d)\s*(?:là|:|đạt)?\s*$", re.I)
 
 
+_CRITERION_CUE = re.compile(r"(?:mức\s+độ|tỷ\s+lệ|chỉ\s+số)\s+hài\s+lòng\s+(?:về|đối\s+với)\s+(?!UBND|Ủy\s+ban|các\s)", re.I)
 _YEAR_IN = re.compile(r"\bnăm\s+(20\d\d)\b", re.I)
 _AUTHORITY = re.compile(r"\bdo\s+.{0,40}?công\s+bố\b|\btheo\s+kết\s+quả\s+công\s+bố\s+của\b", re.I)
 
@@ -110,8 +112,8 @@ def _read_sentence(sentence: str, mentions: list[Mention], numbers: list[NumberM
             continue
         stated_year = _YEAR_IN.search(phrase)
         label = _criterion(_AUTHORITY.sub(" ", _YEAR_IN.sub(" ", phrase)))
-        if not label and named:  # "mức độ hài lòng về thủ tục hành chính tại thành phố X đạt …"
-            label = _criterion(sentence[prev_end: named[0].start])
+        if not label and named and _CRITERION_CUE.search(sentence[prev_end: named[0].start]):
+            label = _criterion(sentence[prev_end: named[0].start])  # "mức độ hài lòng về X tại thành phố Y đạt …"
         earlier = _EARLIER.search(sentence[max(0, nm.start - 25): nm.start])
         year = int(earlier.group(1)) if earlier else int(stated_year.group(1)) if stated_year else ctx.report_year or 0
         if earlier and out and out[-1][1].year != year:
@@ -131,6 +133,6 @@ def _observation(m: Mention, label: str, year: int, nm: NumberMatch, ctx: ProseC
         return RawObservation(index=ctx.index, year=year, entity=ctx.entity, label=label or m.name,
                               group=m.name if label else None, value=rd.value, unit=unit, max=rd.max,
                               decimals=rd.decimals, source=source)
-    return RawObservation(index=ctx.index, year=year, entity=m.name, label=label or "Chỉ số hài lòng",
+    return RawObservation(index=ctx.index, year=year, entity=m.name, label=label or families()[ctx.index].short_label,
                           value=rd.value, unit=unit, max=rd.max, decimals=rd.decimals, source=source,
                           rank_scope="province", is_total=not label)

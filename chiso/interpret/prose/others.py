@@ -63,6 +63,7 @@ def read_series(text: str, ctx: ProseContext, src: Sources) -> Findings:
             o.flags.append(Flag("number_with_space", f"'{raw}' printed with a space inside, read as "
                                                      f"{nums[0].reading.value:g} from the list's pattern", "info"))
         found.observations.append(o)
+        ctx.claim(sm.start(), sm.end())
     return found
 
 
@@ -98,6 +99,7 @@ def read_respectively(text: str, ctx: ProseContext, src: Sources) -> Findings:
         if len(labels) != len(values) or not all(labels):
             continue
         survey = "provincial" if _OWN_SURVEY.search(text[max(0, m.start() - 300): m.end()]) else None
+        ctx.claim(m.start(), m.end())
         for label, rd in zip(labels, values, strict=True):
             found.observations.append(RawObservation(
                 index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=label, value=rd.value,

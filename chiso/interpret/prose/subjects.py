@@ -116,7 +116,8 @@ def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
     if _SATISFACTION_WITH.match(subject):
         return clean_label(subject), False  # "Mức độ hài lòng đối với công chức … đạt 81,62%"
     stripped = re.sub(r"^(?:cụ\s+thể|theo\s+đó|trong\s+đó|đồng\s+thời|như\s+vậy)\s*,?\s*", "", subject, flags=re.I)
-    if _MEASURE_LABEL.match(stripped) and not _GENERIC.match(stripped) and len(stripped) < 220:
+    if _MEASURE_LABEL.match(stripped) and not _GENERIC.match(stripped) and len(stripped) < 220 \
+            and not re.search(r"tối\s+đa|tối\s+thiểu|điểm\s+chuẩn", stripped, re.I):  # a maximum is not a score
         return clean_label(stripped), False
     stripped = re.sub(r"^(kết\s+quả(?:\s+đánh\s+giá)?)\s+(?:nội\s+dung|chỉ\s+số|trục)\s+này", r"\1", stripped, flags=re.I)
     if _GENERIC.match(stripped) or re.fullmatch(r"(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+", stripped, re.I):
