@@ -154,18 +154,27 @@ def _page_chars(tp: pdfium.PdfTextPage) -> tuple[list[_Char], bool]:
 
 def _visual_order(chars: list[_Char]) -> list[_Char]:
     """Lines by baseline (top to bottom), glyphs by x; a break before each glyph after a gap."""
+    if any(c[6] != c[6] for c in chars):  # a NaN baseline: the sort below assumes an order
+        by_line = sorted(chars, key=lambda c: -c[6])
+    else:
+        by_line = sorted(chars, key=_baseline, reverse=True)  # stable: the same as key=-baseline
     lines: list[list[_Char]] = []
-    for ch in sorted(chars, key=lambda c: -c[6]):
-        if lines and abs(lines[-1][0][6] - ch[6]) <= 0.3 * ch[5]:
+    ref_y = 0.0
+    for ch in by_line:
+        if lines and abs(ref_y - ch[6]) <= 0.3 * ch[5]:
             lines[-1].append(ch)
         else:
             lines.append([ch])
+            ref_y = ch[6]
     out: list[_Char] = []
+    append = out.append
     for line in lines:
-        line.sort(key=lambda c: c[1])
+        line.sort(key=_left)
+        prev_right = 0.0
         for k, ch in enumerate(line):
-            gap = ch[1] - line[k - 1][2] if k else 0.0
-            out.append((*ch[:8], k == 0 or gap > 0.15 * ch[5], ch[9]))
+            append((ch[0], ch[1], ch[2], ch[3], ch[4], ch[5], ch[6], ch[7],
+                    k == 0 or ch[1] - prev_right > 0.15 * ch[5], ch[9]))
+            prev_right = ch[2]
     return out
 
 
@@ -228,6 +237,7 @@ class PageWords(list):
 
 
 _x0 = itemgetter("x0")
+_left, _baseline = itemgetter(1), itemgetter(6)  # of a _Char
 
 
 def _line_order(w: dict) -> tuple[int, float]:

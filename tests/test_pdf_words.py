@@ -1,0 +1,82 @@
+"""Page words from pdfium: font names, the page text read in one call, lines and cell text.
+
+The fast paths (one FPDFText_GetText call, a per-page index for cell text, one sorted pass
+for lines) must give what the plain definitions give, on real PDFs.
+"""
+
+import ctypes
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+from helpers import FIXTURES
+
+from chiso.extract.pdf_lines import find_tables
+from chiso.extract.pdf_words import PageWords, _page_text, cell_text, group_lines, join_words, page_words
+
+
+def _pages(name: str):  # noqa: ANN202
+    doc = pdfium.PdfDocument(str(FIXTURES / name))
+    for i in range(len(doc)):
+        page = doc[i]
+        yield page, page.get_size()[1]
+
+
+def test_words_carry_the_pdf_font_name():
+    page, height = next(_pages("legacy/hatinh-par-2014.pdf"))
+    words = page_words(page, height)
+    assert {w["font"] for w in words} == {".VnTime", ".VnTimeH"}
+    assert [(w["text"], w["font"]) for w in words[:3]] == [("ñY", ".VnTimeH"), ("BAN", ".VnTimeH"),
+                                                          ("NH©N", ".VnTimeH")]
+    page, height = next(_pages("sonla-sipas-2023.pdf"))
+    fonts = {w["font"] for w in page_words(page, height)}
+    assert fonts == {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic"}
+
+
+@pytest.mark.parametrize("name", ["sonla-sipas-2023.pdf", "quangtri-par-2022.pdf", "legacy/hatinh-par-2014.pdf"])
+def test_page_text_in_one_call_is_the_text_char_by_char(name):
+    for page, _ in _pages(name):
+        tp = page.get_textpage()
+        n = tp.count_chars()
+        handle = ctypes.c_void_p(ctypes.cast(tp.raw, ctypes.c_void_p).value)
+        assert _page_text(handle, n) == "".join(chr(pdfium_c.FPDFText_GetUnicode(tp.raw, i)) for i in range(n))
+        tp.close()
+
+
+@pytest.mark.parametrize("name", ["sonla-sipas-2023.pdf", "quangtri-par-2022.pdf"])
+def test_cell_text_from_the_page_index_is_the_cell_text_of_a_scan(name):
+    n_cells = 0
+    for page, height in _pages(name):
+        words = page_words(page, height)
+        assert isinstance(words, PageWords)
+        plain = list(words)
+        for table in find_tables(page, height):
+            for bbox in table.cells:
+                assert cell_text(bbox, words) == cell_text(bbox, plain)
+                n_cells += 1
+    assert n_cells > 50
+
+
+def test_cell_text_of_a_header_cell():
+    page, height = next(_pages("sonla-sipas-2023.pdf"))
+    words = page_words(page, height)
+    texts = [cell_text(bbox, words) for t in find_tables(page, height) for bbox in t.cells]
+    assert texts[0] == "Tiêu chí"
+    assert "3. Chính sách khám, chữa bệnh ở địa\nphương," in texts
+
+
+def _w(text: str, x0: float, baseline: float, size: float) -> dict:
+    return {"text": text, "x0": x0, "x1": x0 + 6 * len(text), "top": baseline - size, "bottom": baseline,
+            "size": size, "baseline": baseline}
+
+
+def test_a_raised_superscript_stays_on_its_line_and_the_next_line_is_its_own():
+    words = [_w("2025", 100, 200.0, 13), _w("1", 125, 196.5, 8), _w("Điều", 60, 200.4, 13),
+             _w("tiếp", 60, 216.0, 13), _w("theo", 90, 215.8, 13)]
+    assert [join_words(line) for line in group_lines(words)] == ["Điều 2025 1", "tiếp theo"]
+
+
+def test_a_word_within_reach_of_two_lines_joins_the_first_line_made():
+    # "a" and "b" are two lines (6 pt apart, size 10); large "x" reaches both and joins "a"
+    words = [_w("a", 10, 100.0, 10), _w("b", 10, 106.0, 10), _w("x", 50, 107.0, 20)]
+    assert [[w["text"] for w in line] for line in group_lines(words)] == [["a", "x"], ["b"]]
