@@ -98,12 +98,28 @@ _PROFILES: dict[int, Path] = {}
 
 
 def _libreoffice_profile() -> Path:
-    """This process's LibreOffice user profile (made on first use, ~1.5 s; removed at exit)."""
+    """This process's LibreOffice user profile (made on first use, ~1.5 s). Pool workers end
+    without running atexit, so profiles of processes that no longer run are swept here."""
     pid = os.getpid()
     if pid not in _PROFILES:
-        _PROFILES[pid] = Path(tempfile.mkdtemp(prefix="chiso-libreoffice-"))
+        base = Path(tempfile.gettempdir())
+        for old in base.glob("chiso-libreoffice-*"):
+            if old.name.rsplit("-", 1)[-1].isdigit() and not _running(int(old.name.rsplit("-", 1)[-1])):
+                shutil.rmtree(old, ignore_errors=True)
+        _PROFILES[pid] = base / f"chiso-libreoffice-{pid}"
+        _PROFILES[pid].mkdir(exist_ok=True)
         atexit.register(shutil.rmtree, _PROFILES[pid], True)
     return _PROFILES[pid]
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 def _read_legacy_doc(path: Path, sha256: str, kind: str = "doc") -> ExtractedDocument:
