@@ -20,6 +20,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 SERVER_USER = "postgres"
 
 
@@ -121,3 +123,23 @@ def start_server() -> Server:
     server = Server(bindir, root, _free_port(), _server_user())
     server.start()
     return server
+
+
+# --- pytest fixtures (imported by tests/conftest.py) -----------------------------------------
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the whole test session (skipped, with the reason, when unavailable)."""
+    reason = why_not()
+    if reason:
+        pytest.skip(reason)
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """A fresh, empty warehouse URL on each backend: the same test runs on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'w.sqlite'}"
+    return request.getfixturevalue("pg_server").new_database()
