@@ -316,6 +316,29 @@ def test_a_workbook_is_recognised_by_content_and_read_cell_by_cell(tmp_path):
     assert any("'Ghi chú'" in w for w in r.warnings)
 
 
+def test_a_papi_workbook_of_the_eight_dimension_era_is_read_by_catalogue_names(tmp_path):
+    """Headers national_columns.csv does not list are taken when they are exactly a catalogue name of
+    the year's period (as reports print them); the year is in the sheet name."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2019"
+    ws.append(["Tỉnh/Thành phố", "Tham gia của người dân ở cấp cơ sở",
+               "Công khai, minh bạch trong việc ra quyết định ở địa phương", "Tiếp cận thông tin",
+               "Environmental Governance", "Quản trị điện tử", "Chỉ số PAPI 2019", "Ghi chú"])
+    ws.append(["Lai Châu", 5.02, 5.11, 1.23, 3.3, 2.1, 41.5, "khảo sát lại"])
+    ws.append(["Điện Biên", 4.91, 5.0, 1.2, 3.1, 1.9, 40.2, None])
+    ws.append(["Sơn La", 4.85, 4.96, 1.18, 3.4, 2.0, 40.9, None])
+    wb.save(tmp_path / "papi-2019.xlsx")
+    r = process_file(tmp_path / "papi-2019.xlsx")
+    assert r.ok, r.error
+    assert r.interpretation.meta.report_year == 2019 and r.interpretation.meta.indices == ["PAPI"]
+    lai_chau = {o.criterion: o.value for o in r.interpretation.observations if o.entity == "Lai Châu"}
+    assert lai_chau == {"papi.participation": 5.02, "papi.transparency": 5.11,
+                        "papi.transparency.information_access": 1.23, "papi.environment": 3.3,
+                        "papi.e_governance": 2.1, "papi.total": 41.5}
+    assert any("'Ghi chú'" in w for w in r.warnings)
+
+
 def test_an_excel_97_workbook_is_told_from_a_word_document(tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     garbage_ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096

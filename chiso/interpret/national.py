@@ -89,11 +89,13 @@ def column_rules() -> tuple[ColumnRule, ...]:
     return tuple(rules)
 
 
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", strip_accents(match_key(text.replace("_", " "), expand=False)).lower()).strip()
+
+
 def header_key(text: str) -> str:
     """A header as the patterns see it: 'Chỉ số thành phần 1: Chi phí gia nhập thị trường' → 'chi phi gia nhap thi truong'."""
-    key = strip_accents(match_key(text.replace("_", " "), expand=False)).lower()
-    key = re.sub(r"\s+", " ", key).strip()
-    return _PUBLISHER_NUMBERING.sub("", key).strip()
+    return _PUBLISHER_NUMBERING.sub("", _fold(text)).strip()
 
 
 @dataclass
@@ -102,20 +104,45 @@ class Target:
     label: str  # the header as printed
 
 
+@lru_cache(maxsize=64)
+def catalogue_names(index: str, period: str | None) -> dict[str, frozenset[str]]:
+    """Folded names and aliases of the catalogue's criteria (of one period, or of all) → codes."""
+    out: dict[str, set[str]] = {}
+    for row in read_csv("catalogue/criteria.csv"):
+        if row["index"] == index and (period is None or row["period"] == period):
+            for name in [row["name"], *row.get("aliases", "").split(";")]:
+                if key := header_key(name):
+                    out.setdefault(key, set()).add(row["code"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def column_target(index: str, year: int | None, headers: list[str]) -> Target | None:
-    """The criterion a column gives, from its header cells; None when none or several fit."""
+    """The criterion a column gives, from its header cells; None when none or several fit.
+
+    A header national_columns.csv does not know is taken when it is, folded, exactly the name
+    or an alias of one catalogue criterion of the year's period (the same names reports print).
+    """
     found: dict[tuple[str, str], Target] = {}
-    for text in headers:
-        key = header_key(text)
-        if not key:
-            continue
+
+    def keep(rule: ColumnRule, text: str) -> None:
+        prev = found.get((rule.code, rule.measure))
+        # the Vietnamese header names the column better than its English line above
+        if prev is None or (text != strip_accents(text) and prev.label == strip_accents(prev.label)):
+            found[(rule.code, rule.measure)] = Target(rule, clean_label(text))
+
+    keys = [(text, key) for text in headers if (key := header_key(text))]
+    for text, key in keys:
         for rule in column_rules():
             if rule.index == index and (year is None or rule.covers(year)) and \
                     any(p.fullmatch(key) for p in rule.patterns):
-                prev = found.get((rule.code, rule.measure))
-                # the Vietnamese header names the column better than its English line above
-                if prev is None or (text != strip_accents(text) and prev.label == strip_accents(prev.label)):
-                    found[(rule.code, rule.measure)] = Target(rule, clean_label(text))
+                keep(rule, text)
+    if not found:
+        period = catalogue().period_for(index, year) if year is not None else None
+        names = catalogue_names(index, period)
+        for text, key in keys:
+            if len(codes := names.get(key, frozenset())) == 1:
+                code = next(iter(codes))
+                keep(ColumnRule(index, year or 0, year, "value", (), code, "", "catalogue name"), text)
     return next(iter(found.values())) if len(found) == 1 else None
 
 
@@ -140,17 +167,13 @@ class Sheet:
         return self.province_cols[0] if len(self.province_cols) == 1 else None
 
 
-class _Names:
-    """Province names resolved once per (name, year)."""
-
-    def __init__(self) -> None:
-        self.cache: dict[tuple[str, int | None], Province | None] = {}
+class _Names(dict):
+    """Province names resolved once per (name, year), as of 1 January of the year."""
 
     def __call__(self, name: str, year: int | None = None) -> Province | None:
-        key = (name, year)
-        if key not in self.cache:
-            self.cache[key] = resolve_province(name, date(year, 1, 1) if year else None) if name.strip() else None
-        return self.cache[key]
+        if (name, year) not in self:
+            self[name, year] = resolve_province(name, date(year, 1, 1) if year else None) if name.strip() else None
+        return self[name, year]
 
 
 def _layout(table: Table, names: _Names) -> Sheet | None:
@@ -165,10 +188,6 @@ def _layout(table: Table, names: _Names) -> Sheet | None:
     cols = [c for c, (n, hits) in sorted(counts.items()) if hits >= 3 and hits >= 0.5 * n]
     rows = [r for r in range(table.n_rows) if any(names(table.text(r, c)) is not None for c in cols)]
     return Sheet(table, cols, rows[0]) if rows else None
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", strip_accents(match_key(text.replace("_", " "), expand=False)).lower()).strip()
 
 
 def _indices_in(texts: list[str]) -> set[str]:
@@ -395,8 +414,9 @@ def _select_sheets(doc: ExtractedDocument, names: _Names) -> tuple[list[Sheet], 
             warnings.append(f"sheet '{s.table.sheet}': no year in its name or headers; {s.year} taken from the "
                             f"file name/title")
         if cols := _unmapped_columns(s):
-            warnings.append(f"sheet '{s.table.sheet or 'CSV'}': {len(cols)} columns not in national_columns.csv, "
-                            f"not loaded: {', '.join(repr(c) for c in cols[:8])}{' …' if len(cols) > 8 else ''}")
+            warnings.append(f"sheet '{s.table.sheet or 'CSV'}': {len(cols)} columns are not criteria (neither in "
+                            f"national_columns.csv nor catalogue names), not loaded: "
+                            f"{', '.join(repr(c) for c in cols[:8])}{' …' if len(cols) > 8 else ''}")
     return data, warnings
 
 
