@@ -28,6 +28,7 @@ class Node:
     keys: list[str]
     children: list[str] = field(default_factory=list)
     number: str = ""
+    max: float | None = None  # the methodology's maximum, where fixed: tells an area's evidence points from its score
 
 
 @dataclass
@@ -90,6 +91,13 @@ def criterion_rows() -> list[dict[str, str | None]]:
     return list(rows.values())
 
 
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text and text.strip() else None
+    except ValueError:
+        return None
+
+
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     nodes: dict[tuple[str, str, str], Node] = {}
@@ -98,7 +106,7 @@ def catalogue() -> Catalogue:
         keys = list(dict.fromkeys(k for k in (match_key(n) for n in names) if k))
         nodes[(row["index"], row["period"], row["code"])] = Node(
             row["index"], row["period"], row["code"], row.get("parent") or None, row.get("level", ""),
-            row["name"], keys, number=(row.get("number") or "").strip())
+            row["name"], keys, number=(row.get("number") or "").strip(), max=_float(row.get("max")))
     for node in nodes.values():
         if node.parent and (parent := nodes.get((node.index, node.period, node.parent))):
             parent.children.append(node.code)

@@ -29,6 +29,9 @@ HIGH = 90.0
 LOW = 75.0
 AMBIGUITY_MARGIN = 2.0
 GROUP_MARGIN = 12.0
+MAX_BONUS = 10.0
+_BLOCK = re.compile(r"^khối\s", re.I)
+MAX_PENALTY = 25.0
 
 
 @dataclass
@@ -40,8 +43,9 @@ class Candidate:
 
 def derived_code(index: str, label: str, group: str | None) -> str:
     """Code for a label the catalogue does not (yet) know: same wording in same context, same code."""
-    key = match_key(label)
-    gkey = match_key(group) if group else ""
+    # spaces left out of the key: PDFs lose or add them inside words ("tổchức", "kinh tế- xã hội")
+    key = re.sub(r"\s+", "", match_key(label))
+    gkey = re.sub(r"\s+", "", match_key(group)) if group else ""
     digest = hashlib.sha1(f"{index}|{gkey}|{key}".encode()).hexdigest()[:8]
     return f"{index.lower()}.x.{slug(label, 32)}.{digest}"
 
@@ -148,8 +152,25 @@ def alias_key(index: str, label: str, group: str | None) -> tuple[str, str, str]
     return index, match_key(label), match_key(group) if group else ""
 
 
+def _weigh_maxima(cands: list[Candidate], pool: list[Node], maximum: float | None) -> list[Candidate]:
+    """Two criteria named alike (an area's score out of 10 and its evidence points out of 8) are told
+    apart by the maximum printed with the value: the node with that maximum gains, one with another loses."""
+    if maximum is None:
+        return cands
+    by_code = {n.code: n for n in pool}
+    out = []
+    for c in cands:
+        node_max = by_code[c.code].max if c.code in by_code else None
+        if node_max is not None:
+            c = Candidate(c.code, c.name, min(100.0, c.score + MAX_BONUS) if abs(node_max - maximum) < 1e-6
+                          else c.score - MAX_PENALTY)
+        out.append(c)
+    return sorted(out, key=lambda c: -c.score)
+
+
 def match_label(index: str, year: int, label: str, group: str | None,
-                aliases: dict[tuple[str, str, str], str] | None = None, is_total: bool = False) -> MatchOutcome:
+                aliases: dict[tuple[str, str, str], str] | None = None, is_total: bool = False,
+                maximum: float | None = None) -> MatchOutcome:
     cat = catalogue()
     aliases = aliases or {}
     for k in (alias_key(index, label, group), alias_key(index, label, None)):
@@ -181,7 +202,7 @@ def match_label(index: str, year: int, label: str, group: str | None,
             gnode = cat.nodes[(index, period, gcands[0].code)]  # type: ignore[index]
             pool = cat.descendants(gnode) or nodes
             restricted = pool is not nodes
-    cands = rank_candidates(key, pool)
+    cands = _weigh_maxima(rank_candidates(key, pool), pool, maximum)
     if not cands:
         return MatchOutcome(derived_code(index, label, group), None, "unmatched")
     best = cands[0]
@@ -215,6 +236,15 @@ def coded_by_dataset(obs: RawObservation) -> bool:
     return obs.source.kind == "sheet" and obs.criterion is not None
 
 
+def _join_unbounded(groups: dict[tuple, list[RawObservation]]) -> None:
+    """Values of a label printed without a maximum join the group of the same label with one, when
+    there is only one such (an earlier year quoted as '(năm 2022: 58,906 điểm)' after '60,392/66,5')."""
+    for k in [k for k in groups if k[-1] is None]:
+        bounded = [other for other in groups if other[:-1] == k[:-1] and other[-1] is not None]
+        if len(bounded) == 1:
+            groups[bounded[0]].extend(groups.pop(k))
+
+
 def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], str] | None = None
                     ) -> list[tuple[RawObservation, MatchOutcome]]:
     """Give every observation a code; returns the ones a person should review.
@@ -224,21 +254,25 @@ def assign_criteria(result: Interpretation, aliases: dict[tuple[str, str, str], 
     criterion as the current one, whatever the catalogue holds for the earlier period.
     """
     review: list[tuple[RawObservation, MatchOutcome]] = []
-    groups: dict[tuple[str, str, str, bool], list[RawObservation]] = {}
+    groups: dict[tuple, list[RawObservation]] = {}
     for obs in result.observations:
         if coded_by_dataset(obs):
             continue
         obs.flags = [f for f in obs.flags if f.code not in _MATCH_FLAGS]  # matching again replaces its flags
-        k = (obs.index, match_key(obs.label), match_key(obs.group) if obs.group else "", obs.is_total, obs.survey)
+        k = (obs.index, match_key(obs.label), match_key(obs.group) if obs.group else "", obs.is_total, obs.survey,
+             obs.max)
         groups.setdefault(k, []).append(obs)
+    _join_unbounded(groups)
     report_year = result.meta.report_year
-    for (index, _, _, is_total, survey), members in groups.items():
+    for (index, _, _, is_total, survey, maximum), members in groups.items():
         years = [o.year for o in members]
         year = max(y for y in years if report_year is None or y <= report_year) if \
             any(report_year is None or y <= report_year for y in years) else max(years)
         first = members[0]
-        outcome = match_label(index, year, first.label, first.group, aliases, is_total)
+        outcome = match_label(index, year, first.label, first.group, aliases, is_total, maximum)
         code = outcome.code
+        if first.group and _BLOCK.match(first.group) and outcome.status != "unmatched":
+            code = f"{code}.{slug(first.group, 32)}"  # a component of a block of units (khối sở, ban, ngành) is its own series
         if survey:  # the same criterion measured by another survey is another series
             prefix = index.lower()
             code = f"{prefix}.{survey}_survey{code[len(prefix):]}" if code.startswith(prefix) else f"{survey}.{code}"

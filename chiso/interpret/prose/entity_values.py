@@ -130,8 +130,9 @@ def _observation(m: Mention, label: str, year: int, nm: NumberMatch, ctx: ProseC
     rd = nm.reading
     unit = rd.unit if rd.unit in ("%", "points") else ctx.unit
     if m.kind == "block":
+        own = not label or label == m.name  # the block's own index, or one of its components
         return RawObservation(index=ctx.index, year=year, entity=ctx.entity, label=label or m.name,
-                              group=m.name if label else None, value=rd.value, unit=unit, max=rd.max,
+                              group=None if own else m.name, value=rd.value, unit=unit, max=rd.max,
                               decimals=rd.decimals, source=source)
     return RawObservation(index=ctx.index, year=year, entity=m.name, label=label or families()[ctx.index].short_label,
                           value=rd.value, unit=unit, max=rd.max, decimals=rd.decimals, source=source,
