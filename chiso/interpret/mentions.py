@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chiso.db.reference import read_csv
-from chiso.normalize.text import UPPER
+from chiso.normalize.text import UPPER, match_key
 
 _CAP = f"[{UPPER}]"
 _NAME = _CAP + r"\w*(?:\s+" + _CAP + r"\w*){0,3}"
@@ -68,3 +68,8 @@ def find_mentions(text: str, province: str | None = None) -> list[Mention]:
     for m in _BLOCK.finditer(text):
         add(m, "block")
     return sorted(found, key=lambda x: x.start)
+
+
+def entity_key(name: str) -> str:
+    """'UBND huyện Mường Tè' and 'Huyện Mường Tè' are one district."""
+    return match_key(re.sub(r"^\s*(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)\s+", "", name, flags=re.I))

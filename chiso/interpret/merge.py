@@ -16,6 +16,7 @@ import re
 
 from rapidfuzz import fuzz
 
+from chiso.interpret.mentions import entity_key
 from chiso.interpret.prose import NationalStatement, RankStatement
 from chiso.model import Flag, RawObservation
 from chiso.normalize.text import match_key
@@ -36,11 +37,6 @@ def similarity(a: str, b: str) -> float:
 def strict_similarity(a: str, b: str) -> float:
     """Strict: the same wording, up to form."""
     return fuzz.ratio(_key(a), _key(b))
-
-
-def entity_key(name: str) -> str:
-    """'UBND huyện Mường Tè' and 'Huyện Mường Tè' are one district."""
-    return match_key(re.sub(r"^\s*(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)\s+", "", name, flags=re.I))
 
 
 def same_value(a: RawObservation, b: RawObservation) -> bool:
@@ -72,7 +68,8 @@ _SUM_LABEL = re.compile(r"^(?:tổng\s*(?:cộng|điểm|số)?|cộng)\b", re.I
 
 def _merge_one(out: list[RawObservation], p: RawObservation) -> None:
     same_fact = [t for t in out if t.index == p.index and t.year == p.year and entity_key(t.entity) == entity_key(p.entity)
-                 and t.survey == p.survey and t.measure == p.measure and _compatible_max(t, p)]
+                 and t.survey == p.survey and t.measure == p.measure and _compatible_max(t, p)
+                 and (t.group is None or p.group is None or match_key(t.group) == match_key(p.group))]
     numbered = [(100.0, t) for t in same_fact if p.number and t.number == p.number]
     named = numbered or [(100.0, t) for t in same_fact if p.is_total and t.is_total] or \
         [(strict_similarity(t.label, p.label), t) for t in same_fact if not p.is_total and not t.is_total]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from chiso.db.indices import families
-from chiso.interpret.mentions import Mention, find_mentions
+from chiso.interpret.mentions import Mention, entity_key, find_mentions
 from chiso.interpret.prose.context import Findings, ProseContext, Sources
 from chiso.interpret.prose.stated import RANGE
 from chiso.model import RawObservation
@@ -55,6 +55,7 @@ def _value_numbers(sentence: str) -> list[NumberMatch]:
 def _criterion(phrase: str) -> str:
     """The criterion named in the words before a value, fillers and verbs taken out ('' = the index)."""
     phrase = re.split(r"[;:]|,\s+(?=trong\s+khi|trong\s+đó)", phrase)[-1]
+    phrase = re.split(r"hài\s+lòng(?:\s+nhất)?\s+(?:với|về|đối\s+với)\s", phrase, flags=re.I)[-1]
     phrase = re.sub(r"\([^)]*\)", " ", phrase)
     phrase = _FILLER.sub(" ", phrase)
     phrase = clean_label(re.sub(r"[()]", " ", phrase))
@@ -99,7 +100,8 @@ def _read_sentence(sentence: str, mentions: list[Mention], numbers: list[NumberM
     subject: list[Mention] = []
     prev_end = 0
     for nm in numbers:
-        named = _entities_before(mentions, prev_end, nm.start, sentence)
+        named = [m for m in _entities_before(mentions, prev_end, nm.start, sentence)
+                 if entity_key(m.name) != entity_key(ctx.entity)]  # the document's own subject: the stated reader's
         if named:
             subject = named
         if not subject:
