@@ -32,6 +32,7 @@ GROUP_MARGIN = 12.0
 MAX_BONUS = 10.0
 _BLOCK = re.compile(r"^khối\s", re.I)
 MAX_PENALTY = 25.0
+PART_YIELD = 3.0
 
 
 @dataclass
@@ -155,9 +156,12 @@ def alias_key(index: str, label: str, group: str | None) -> tuple[str, str, str]
 def _weigh_maxima(cands: list[Candidate], pool: list[Node], maximum: float | None) -> list[Candidate]:
     """Two criteria named alike (an area's score out of 10 and its evidence points out of 8) are told
     apart by the maximum printed with the value: the node with that maximum gains, one with another loses."""
-    if maximum is None:
-        return cands
     by_code = {n.code: n for n in pool}
+    if maximum is None:  # a part named like its parent (an area's evidence points): the parent, unless a maximum says
+        top = {c.code: c.score for c in cands}
+        return sorted((Candidate(c.code, c.name, c.score - PART_YIELD)
+                       if by_code.get(c.code) and by_code[c.code].parent in top and top[by_code[c.code].parent] >= c.score
+                       else c for c in cands), key=lambda c: -c.score)
     out = []
     for c in cands:
         node_max = by_code[c.code].max if c.code in by_code else None
