@@ -18,6 +18,7 @@ def flag_report(wh: Warehouse, console: Console, show_info: bool = False) -> Cou
     with wh.session() as s:
         rows = s.exec(select(Flag, Document).join(Document, Document.id == Flag.document_id)
                       .where(Document.status == "current").order_by(Document.source_file, Flag.id)).all()
+    rows = sorted(rows, key=lambda r: (r[1].source_file, r[0].id))  # code-point order on every engine
     totals: Counter[str] = Counter()
     by_doc: dict[str, list[Flag]] = defaultdict(list)
     for flag, doc in rows:
