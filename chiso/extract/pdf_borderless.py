@@ -63,8 +63,8 @@ def _is_running_text(line: Line, first_number_x: float, settings: PdfSettings) -
     for w in line.words[1:]:
         if w["x0"] - prev["x1"] >= gap:
             run_x0 = w["x0"]
-        elif run_x0 < first_number_x - gap and w["x1"] > first_number_x + gap:
-            return True
+        elif run_x0 < first_number_x - 4 * gap and w["x1"] > first_number_x + gap:
+            return True  # from well inside the label area across the values (a header is centred over its column)
         prev = w
     return False
 
@@ -142,11 +142,11 @@ def _header_lines(above: list[Line], anchors: list[Line], body: list[Line]) -> l
     A header word stands over a column of the table; a line whose words sit in the gutters
     between the columns (a caption's centred last line) is not the header.
     """
-    num_x0 = min(w["x0"] for ln in anchors for w in ln.numbers)
+    num_x0 = _first_value_x(anchors)
     spans = [(w["x0"], w["x1"]) for ln in body for w in ln.words]
 
     def over_columns(ln: Line) -> bool:
-        inside = sum(1 for w in ln.words if any(min(w["x1"], b) - max(w["x0"], a) > 0.5 * (w["x1"] - w["x0"])
+        inside = sum(1 for w in ln.words if any(min(w["x1"], b) - max(w["x0"], a) > 0.5 * min(w["x1"] - w["x0"], b - a)
                                                 for a, b in spans))
         return inside >= 0.5 * len(ln.words)
 
