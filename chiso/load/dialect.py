@@ -81,8 +81,9 @@ def _postgres_engine(url: str) -> Engine:
         except ImportError:
             raise WarehouseError(f"PostgreSQL needs the psycopg driver: {POSTGRES_EXTRA}") from None
     try:
-        # the server's clock and session time zone are UTC for every client
-        return create_engine(real, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"})
+        # sessions in UTC on every client; a user's own `?options=` (e.g. -csearch_path=chiso) is kept
+        options = " ".join(filter(None, [str(make_url(real).query.get("options") or ""), "-c timezone=UTC"]))
+        return create_engine(real, pool_pre_ping=True, connect_args={"options": options})
     except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as e:
         raise WarehouseError(f"cannot use database URL {safe_url(url)}: {e}") from None
 

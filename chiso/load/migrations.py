@@ -56,7 +56,7 @@ def check_schema(conn: Connection) -> int | None:
         return UNVERSIONED
     shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
     raise WarehouseError(f"this database is not a chiso warehouse (it holds other tables: {shown}); "
-                         f"refusing to change it: give chiso an empty database or a new file")
+                         f"refusing to change it: give chiso an empty database (or schema) or a new file")
 
 
 def ensure_schema(conn: Connection) -> int:
