@@ -155,6 +155,7 @@ class RawObservation:
     number: str | None = None  # the criterion's number as printed (STT "6.1.1"), for sentences that cite it
     flags: list[Flag] = field(default_factory=list)
     also_at: list[Source] = field(default_factory=list)
+    stated_elsewhere: list[float] = field(default_factory=list)  # other figures printed for this fact (flagged)
 
 
 @dataclass
@@ -179,6 +180,26 @@ class Interpretation:
     observations: list[RawObservation]
     flags: list[tuple[Flag, Source | None]] = field(default_factory=list)  # document-level findings
     table_layouts: dict[int, str | None] = field(default_factory=dict)  # table number → layout that read it
+    coverage: Coverage | None = None  # which printed numbers were understood
+
+
+@dataclass
+class Unexplained:
+    """A number printed in the document that became neither a value nor a known non-value."""
+
+    text: str
+    context: str  # its sentence or cell
+    source: Source
+
+
+@dataclass
+class Coverage:
+    n_numbers: int = 0  # numbers printed in the text and tables
+    unexplained: list[Unexplained] = field(default_factory=list)
+
+    @property
+    def share_unexplained(self) -> float:
+        return len(self.unexplained) / self.n_numbers if self.n_numbers else 0.0
 
 
 @dataclass

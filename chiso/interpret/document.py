@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from chiso.db.indices import default_unit, detect_indices, families, sort_indices
+from chiso.interpret.coverage import measure
 from chiso.interpret.merge import merge_prose
 from chiso.interpret.meta import read_meta
 from chiso.interpret.national import SPREADSHEET_FORMATS, interpret_national
 from chiso.interpret.prose import Findings, ProseContext, read_block
-from chiso.interpret.tables import TableContext, interpret_table
+from chiso.interpret.tables import TableContext, TableReading, interpret_table
 from chiso.model import (
     DocumentMeta,
     ExtractedDocument,
@@ -61,6 +62,7 @@ class _Reading:
     prose: Findings = field(default_factory=Findings)
     flags: list[tuple[Flag, Source | None]] = field(default_factory=list)
     table_layouts: dict[int, str | None] = field(default_factory=dict)
+    table_readings: dict[int, TableReading] = field(default_factory=dict)
     memory: dict = field(default_factory=dict)  # sentence readers' state carried between blocks
 
 
@@ -81,7 +83,8 @@ def interpret(doc: ExtractedDocument) -> Interpretation:
     # the families the document reports: those it gives figures for, and those its title names
     meta.indices = sort_indices({o.index for o in observations} | set(detect_indices(meta.title)))
     return Interpretation(meta=meta, observations=observations, flags=state.flags + found.flags,
-                          table_layouts=state.table_layouts)
+                          table_layouts=state.table_layouts,
+                          coverage=measure(doc, observations, state.table_readings))
 
 
 def _read_text(block: TextBlock, state: _Reading) -> None:
@@ -107,6 +110,7 @@ def _read_table(block: Table, state: _Reading) -> None:
     reading = interpret_table(block, ctx)
     state.tables += reading.observations
     state.table_layouts[block.number] = reading.layout
+    state.table_readings[block.number] = reading
     state.flags += ctx.flags
 
 

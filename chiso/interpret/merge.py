@@ -87,6 +87,7 @@ def _merge_one(out: list[RawObservation], p: RawObservation) -> None:
                                 f"a sentence gives {p.value:g} for '{p.label[:60]}', elsewhere {t.value:g}",
                                 "warning"))
             t.also_at.append(p.source)
+            t.stated_elsewhere.append(p.value)
             if p.rank is not None and t.rank is None:
                 t.rank, t.rank_of = p.rank, p.rank_of
         return

@@ -23,6 +23,11 @@ class TableReading:
     table: int
     layout: str | None
     observations: list[RawObservation] = field(default_factory=list)
+    # columns whose figures are known not to be values (changes, maxima, ranks, row numbers, self-assessment)
+    aside_columns: set[int] = field(default_factory=set)
+    header_rows: int = 1
+
+_ASIDE_ROLES = {"stt", "change", "max", "self", "rank"}
 
 
 def interpret_table(t: Table, ctx: TableContext) -> TableReading:
@@ -34,8 +39,11 @@ def interpret_table(t: Table, ctx: TableContext) -> TableReading:
             observations = layout.read(t, shape, ctx)
             for o in observations:
                 o.source.reader = layout.name
-            return TableReading(t.number, layout.name, observations)
+            aside = {c.index for c in shape.cols if c.role in _ASIDE_ROLES}
+            if shape.year_rows is not None:
+                aside.add(shape.year_rows.index)
+            return TableReading(t.number, layout.name, observations, aside, shape.n_head)
     if any(re.search(r"\d[.,]\d", t.text(r, c)) for r in range(shape.n_head, t.n_rows) for c in range(t.n_cols)):
         ctx.flags.append((Flag("table_not_read", f"no table layout matches the header '{shape.header[:120]}'",
                                "info"), Source(kind="table", page=t.page, table=t.number, bbox=t.bbox)))
-    return TableReading(t.number, None)
+    return TableReading(t.number, None, header_rows=shape.n_head)
