@@ -135,7 +135,12 @@ def page_edges(page: pdfium.PdfPage, height: float) -> list[dict]:
 
 def find_tables(page: pdfium.PdfPage, height: float) -> list[Table]:
     """pdfplumber's lattice tables, computed from pdfium's rules."""
-    edges = page_edges(page, height)
+    return tables_from_edges(page_edges(page, height))
+
+
+def tables_from_edges(edges: list[dict]) -> list[Table]:
+    """pdfplumber's lattice tables from rules given as edge dicts: a PDF's drawn rules, or the
+    rules found in a scanned page's image (`ocr_lines.ruling_edges`)."""
     if len(edges) < 4:
         return []
     from pdfplumber.table import (

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from chiso.extract.ocr import PageOcr  # OCR of scanned pages (chiso/extract/ocr.py)
 from chiso.extract.pdf_borderless import find_borderless_tables
 from chiso.extract.pdf_lines import page_edges
 from chiso.extract.pdf_masthead import split_masthead
@@ -141,43 +142,51 @@ def read_pdf(path: str | Path, sha256: str, data: bytes | None = None,
     blocks: list[TextBlock | Table] = []
     footnotes: list[TextBlock] = []
     stats = {"pages": len(doc), "table_pages": 0, "chars": 0}
+    ocr = PageOcr(data)  # OCR: scanned pages read from their image, cached by (file sha256, page)
     try:
         for page_no in range(1, len(doc) + 1):
             page = doc[page_no - 1]
             try:
-                items, foot = _read_page(page, page_no, settings, stats)
+                items, foot = _read_page(page, page_no, settings, stats, ocr)
             finally:
                 page.close()
             _append_page(blocks, items)
             footnotes.extend(foot)
         if stats["chars"] == 0:
-            raise ExtractionError("no text layer (scanned PDF): needs OCR before it can be read", "no_text")
+            raise ExtractionError(ocr.no_text_reason(), "no_text")  # OCR: names what to install, if missing
         title = doc.get_metadata_value("Title") or None
         n_pages = len(doc)
     finally:
         doc.close()
     _number_blocks(blocks, footnotes)
     stats.pop("chars")
+    stats.update(ocr.stats())  # OCR: ocr_pages, ocr_cache_hits, ocr_low_conf_words
     return ExtractedDocument(path=str(path), sha256=sha256, format="pdf", blocks=blocks + footnotes,
-                             pages=n_pages, title=nfc(title) if isinstance(title, str) else None, stats=stats)
+                             pages=n_pages, title=nfc(title) if isinstance(title, str) else None, stats=stats,
+                             warnings=ocr.warnings())
 
 
-def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats: dict[str, int]
+def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats: dict[str, int], ocr: PageOcr
                ) -> tuple[list[tuple[float, TextBlock | Table]], list[TextBlock]]:
     """One page → its blocks in reading order (with their top) and its footnotes."""
     width, height = page.get_size()
     words = page_words(page, height)
+    # ── OCR (chiso/extract/ocr.py): a page without a text layer gives its words (with `conf`) and
+    # its rules (`edges`) from its image; for a page with a text layer `edges` is None and the
+    # rules come from its drawing, as before.
+    words, edges = ocr.read(page, page_no, words)
+    # ──
     decode_pdf_words(words, stats)  # legacy TCVN3/VNI fonts (.VnTime, VNI-Times): decoded by font name
     stats["chars"] += sum(len(w["text"]) for w in words)
     if not words:
         return [], []
-    tables = ruled_tables(page, height, words, page_no)
+    tables = ruled_tables(page, height, words, page_no, edges)
     boxes = [t.bbox for t in tables if t.bbox]
     words = [w for w in words if not any(b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and
                                          b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1 for b in boxes)]
     rows = [_drop_superscripts(row, settings.small_print_ratio) for row in group_lines(words)]
     rows = [row for row in rows if not _page_number(row, height, settings)]
-    body_rows, small, foot = _split_footnotes(rows, boxes, _footnote_rule(page, width, height), settings)
+    body_rows, small, foot = _split_footnotes(rows, boxes, _footnote_rule(page, width, height, edges), settings)
     masthead, body_rows = split_masthead(sorted(body_rows, key=lambda r: min(w["top"] for w in r)), page_no)
     borderless, rest = find_borderless_tables([w for row in body_rows for w in row], page_no, settings)
     tables += borderless + ([masthead] if masthead else [])
@@ -196,9 +205,10 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
     return items, _footnotes(foot, page_no)
 
 
-def _footnote_rule(page: pdfium.PdfPage, width: float, height: float) -> float | None:
+def _footnote_rule(page: pdfium.PdfPage, width: float, height: float, edges: list[dict] | None = None
+                   ) -> float | None:
     """The y of the short rule Word and LibreOffice draw above a page's footnotes, if any."""
-    rules = [e["top"] for e in page_edges(page, height)
+    rules = [e["top"] for e in (page_edges(page, height) if edges is None else edges)
              if e["orientation"] == "h" and 0.12 * width <= e["width"] <= 0.45 * width
              and e["x0"] < 0.25 * width and e["top"] > 0.45 * height]
     return min(rules) if rules else None

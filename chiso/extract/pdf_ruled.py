@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 
-from chiso.extract.pdf_lines import find_tables
+from chiso.extract.pdf_lines import find_tables, tables_from_edges
 from chiso.extract.pdf_words import cell_text
 from chiso.model import Cell, Table
 from chiso.normalize.text import nfc
 
 
-def ruled_tables(page: pdfium.PdfPage, height: float, words: list[dict], page_no: int) -> list[Table]:
-    """Every ruled table of at least two rows on the page, its cells holding the words inside them."""
-    return [_grid(t, page_no, words) for t in find_tables(page, height) if len(t.rows) >= 2]
+def ruled_tables(page: pdfium.PdfPage, height: float, words: list[dict], page_no: int,
+                 edges: list[dict] | None = None) -> list[Table]:
+    """Every ruled table of at least two rows on the page, its cells holding the words inside them.
+    `edges`: rules found elsewhere than in the page's drawing (a scan's image, see ocr_lines)."""
+    found = find_tables(page, height) if edges is None else tables_from_edges(edges)
+    return [_grid(t, page_no, words) for t in found if len(t.rows) >= 2]
 
 
 def _grid(table, page_no: int, words: list[dict], number: int = 0) -> Table:  # noqa: ANN001
