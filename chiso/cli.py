@@ -22,6 +22,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from chiso.load.identity import source_key
 from chiso.model import FileResult
 from chiso.pipeline import SUPPORTED_SUFFIXES, process_file
 
@@ -142,8 +143,11 @@ def ingest(
         wh.record_outcome(run_id, path, sha256, status, reason, code, n_obs, seconds)
         claims.release(path, status, sha256, reason)
 
+    keys = {f: source_key(Path(f), paths) for f in files}
+
     def handle(res: FileResult) -> None:
         totals["pages"] += res.pages or 0
+        res.source_key = keys.get(res.path) or Path(res.path).as_posix()
         if res.unchanged:
             counts["skipped_unchanged"] += 1
             record(res.path, res.sha256, "skipped_unchanged", seconds=res.seconds)
@@ -156,7 +160,8 @@ def ingest(
             report(res.path, "failed", res.error or "")
             return
         try:
-            n = wh.load(res)
+            info = wh.load_document(res)
+            n = None if info is None else info.observations
         except Exception as e:  # the transaction rolled back: nothing of this file is in the warehouse
             counts["failed"] += 1
             failures.append((res.path, f"could not be loaded: {e}"))
@@ -175,6 +180,10 @@ def ingest(
         detail = f"{n} observations  ({m.doc_type or '?'} {m.province or '?'} {';'.join(m.indices)} {m.report_year or ''})"
         if res.warnings:
             detail += "  — " + "; ".join(res.warnings)
+        for r in info.replaced:  # type: ignore[union-attr]
+            detail += f"  — replaces {r.source_key} ({r.reason})"
+        if info.reinstated:  # type: ignore[union-attr]
+            detail += "  — an earlier version, current again"
         report(res.path, "loaded", detail)
 
     progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"),

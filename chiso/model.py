@@ -214,9 +214,20 @@ class FileResult:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     unchanged: bool = False  # same bytes already in the warehouse: not parsed
+    source_key: str | None = None  # the file's place: its path below the folder given to ingest
     stats: dict[str, int] = field(default_factory=dict)
     review: list[tuple[str, str, str | None, list[tuple[str, str, float]]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.error is None and self.interpretation is not None
+
+
+@dataclass
+class LoadInfo:
+    """What loading one document did: its row, the values written, the versions it replaced."""
+
+    document_id: int
+    observations: int
+    replaced: list = field(default_factory=list)  # chiso.load.identity.Replaced
+    reinstated: bool = False  # its bytes were an older version, current again (a revert)

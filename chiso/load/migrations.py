@@ -25,7 +25,7 @@ from chiso.load import schema  # noqa: F401  (registers every table on SQLModel.
 from chiso.load.dialect import SCHEMA_LOCK, WarehouseError, lock
 from chiso.load.views import VIEWS, create_views
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 UNVERSIONED = 0  # a chiso warehouse made before the version was stored
 META_TABLE = "chiso_meta"
 # what makes a database without chiso_meta a chiso warehouse: these tables with these columns
@@ -34,7 +34,7 @@ _CORE = {"document": {"sha256", "source_file", "status"}, "observation": {"docum
 # version → the statements that bring a warehouse at the version before it there, in order. Version 1
 # is the baseline: an unversioned warehouse gets the columns it lacks (_add_missing_columns). New
 # tables need no statement (create_all makes them); a new column needs an ALTER TABLE here.
-MIGRATIONS: dict[int, list[str]] = {1: []}
+MIGRATIONS: dict[int, list[str]] = {1: [], 2: []}  # 2: document.source_key, supersede_reason (added columns)
 
 
 def check_schema(conn: Connection) -> int | None:
@@ -67,8 +67,7 @@ def ensure_schema(conn: Connection) -> int:
     upgrade = found is not None and found < SCHEMA_VERSION
     if upgrade:
         _drop_views(conn)  # a view pins the columns of its tables on PostgreSQL
-        if found == UNVERSIONED:
-            _add_missing_columns(conn)
+        _add_missing_columns(conn)  # versions so far only add columns
         for version in range(max(found or 0, 1) + 1, SCHEMA_VERSION + 1):
             for sql in MIGRATIONS[version]:
                 conn.execute(text(sql))

@@ -45,6 +45,7 @@ class Document(SQLModel, table=True):
     sha256: str = Field(index=True, unique=True)
     source_file: str = Field(index=True)  # file name: a new version keeps the name
     source_path: str = ""
+    source_key: str = Field(default="", index=True)  # path below the folder given to ingest: the document's place
     format: str = ""
     pages: int | None = None
     province: str | None = None
@@ -61,6 +62,7 @@ class Document(SQLModel, table=True):
     n_unexplained: int | None = None  # of those, neither an observation nor a known non-observation
     status: str = Field(default="current", index=True)  # current | superseded
     superseded_by: int | None = None
+    supersede_reason: str | None = None  # why a newer version replaced it
     loaded_at: datetime = Field(default_factory=now)
 
 

@@ -15,17 +15,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import delete, insert, text, update
+from sqlalchemy import insert, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from chiso.checks.cross_source import CODE as CROSS_SOURCE
+from chiso.checks.cross_source import Conflicts, StoredValue, extend_message, find_conflicts
 from chiso.db.catalogue import catalogue, criterion_rows
 from chiso.load import dialect, schema
+from chiso.load.identity import predecessors, stored_version, supersede
 from chiso.load.migrations import ensure_schema
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
 from chiso.match.entities import classify
 from chiso.match.matching import alias_key, apply_aliases
-from chiso.model import FileResult, RawObservation
+from chiso.model import FileResult, LoadInfo, RawObservation
 from chiso.model import Flag as RawFlag
 
 DEFAULT_DB = "sqlite:///chiso-warehouse.sqlite"
@@ -83,65 +86,83 @@ class Warehouse:
     # --- documents --------------------------------------------------------------------------
     def known_hashes(self) -> set[str]:
         with self.session() as s:
-            return set(s.exec(select(Document.sha256)).all())
+            return set(s.exec(select(Document.sha256).where(Document.status == "current")).all())
 
     def aliases(self) -> dict[tuple[str, str, str], str]:
         with self.session() as s:
             return {(a.index, a.key, a.context): a.target for a in s.exec(select(Alias)).all()}
 
     def load(self, result: FileResult) -> int | None:
-        """Load one interpreted document in one transaction; returns observations written,
-        or None when another process loaded the same bytes meanwhile.
+        """Load one interpreted document; the number of observations written, None when its bytes are
+        already current (another process loaded them meanwhile)."""
+        info = self.load_document(result)
+        return None if info is None else info.observations
+
+    def load_document(self, result: FileResult) -> LoadInfo | None:
+        """Load one interpreted document in one transaction, replacing the versions it supersedes.
 
         Matching and checks were done by the worker; here reviewed aliases decided since are
         applied, conflicts with other documents are found, and rows are written in bulk.
         """
         assert result.interpretation is not None and result.sha256
         interp = result.interpretation
-        meta = interp.meta
-        name = Path(result.path).name
+        key = result.source_key or Path(result.path).name
         aliases = self.aliases()
         if aliases:
             apply_aliases(interp, aliases)
         with Session(self.engine) as s, s.begin():
             conn = s.connection()
             dialect.serialize_load(conn)  # PostgreSQL: one load at a time across machines (dialect.py)
-            if conn.execute(select(Document.id).where(Document.sha256 == result.sha256)).first() is not None:
-                return None  # loaded meanwhile by another process
-            doc_id = conn.execute(insert(Document).values(
-                sha256=result.sha256, source_file=name, source_path=str(result.path), format=result.format or "",
-                pages=result.pages, province=meta.province, issuer=meta.issuer, doc_type=meta.doc_type,
-                number=meta.number, date=meta.date, indices=";".join(meta.indices), report_year=meta.report_year,
-                draft=meta.draft, title=meta.title[:1000], source_kind=meta.source_kind, status="current", loaded_at=now())).inserted_primary_key[0]
-            old = [r[0] for r in conn.execute(select(Document.id).where(
-                Document.source_file == name, Document.status == "current", Document.id != doc_id))]
-            if old:
-                conn.execute(delete(schema.Flag).where(schema.Flag.document_id.in_(old)))
-                conn.execute(delete(Observation).where(Observation.document_id.in_(old)))
-                conn.execute(update(Document).where(Document.id.in_(old)).values(status="superseded",
-                                                                                   superseded_by=doc_id))
-            conflicts = _cross_source(conn, name, meta.draft, interp.observations)
-            self._entities(conn, meta.province, {o.entity for o in interp.observations})
-            rows = [_observation_row(doc_id, meta.province, o, uid)
-                    for o, uid in zip(interp.observations, observation_uids(result.sha256, interp.observations),
-                                      strict=True)]
-            ids = [r[0] for r in conn.execute(insert(Observation).returning(Observation.id,
-                                                                            sort_by_parameter_order=True), rows)] \
-                if rows else []
-            flags = [_flag_row(doc_id, oid, fl, obs.source.page, obs.source.as_dict())
-                     for oid, obs in zip(ids, interp.observations, strict=True) for fl in obs.flags]
-            flags += [_flag_row(doc_id, None, fl, src.page if src else None, src.as_dict() if src else None)
-                      for fl, src in interp.flags]
-            for other_id, other_doc, message in conflicts:
-                codes = conn.execute(select(Observation.flags).where(Observation.id == other_id)).scalar() or ""
-                if "cross_source_conflict" not in codes.split(";"):
-                    conn.execute(update(Observation).where(Observation.id == other_id).values(
-                        flags=";".join([c for c in codes.split(";") if c] + ["cross_source_conflict"])))
-                flags.append(_flag_row(other_doc, other_id, RawFlag("cross_source_conflict", message), None, None))
-            if flags:
-                conn.execute(insert(schema.Flag), flags)
+            stored = stored_version(conn, result.sha256)
+            if stored is not None and stored[1] == "current":
+                return None  # loaded meanwhile by another process (or the same bytes at another place)
+            replaced = predecessors(conn, key, interp.meta, result.sha256, result.format or "")
+            doc_id = self._document_row(conn, result, key, stored)
+            supersede(conn, replaced, doc_id)
+            n = self._observations(conn, doc_id, result)
             self._review_items(conn, doc_id, result)
-            return len(rows)
+            return LoadInfo(doc_id, n, replaced, reinstated=stored is not None)
+
+    @staticmethod
+    def _document_row(conn, result: FileResult, key: str, stored: tuple[int, str, str] | None) -> int:  # noqa: ANN001
+        """The document's row: new, or the old row of these bytes made current again (a revert)."""
+        meta = result.interpretation.meta  # type: ignore[union-attr]
+        cov = result.interpretation.coverage  # type: ignore[union-attr]
+        values = dict(
+            source_file=Path(result.path).name, source_path=str(result.path), source_key=key,
+            format=result.format or "", pages=result.pages, province=meta.province, issuer=meta.issuer,
+            doc_type=meta.doc_type, number=meta.number, date=meta.date, indices=";".join(meta.indices),
+            report_year=meta.report_year, draft=meta.draft, title=meta.title[:1000], source_kind=meta.source_kind,
+            n_numbers=cov.n_numbers if cov else None, n_unexplained=len(cov.unexplained) if cov else None,
+            status="current", superseded_by=None, supersede_reason=None, loaded_at=now())
+        if stored is not None:
+            conn.execute(update(Document).where(Document.id == stored[0]).values(**values))
+            return stored[0]
+        return conn.execute(insert(Document).values(sha256=result.sha256, **values)).inserted_primary_key[0]
+
+    def _observations(self, conn, doc_id: int, result: FileResult) -> int:  # noqa: ANN001
+        """Observations, their flags, conflicts with other documents and the numbers not understood."""
+        interp = result.interpretation
+        assert interp is not None and result.sha256
+        meta = interp.meta
+        source = Path(result.path).name + (" (draft)" if meta.draft else "")
+        conflicts = find_conflicts(interp.observations, _stored_values(conn, doc_id, interp.observations), source)
+        self._entities(conn, meta.province, {o.entity for o in interp.observations})
+        rows = [_observation_row(doc_id, meta.province, o, uid)
+                for o, uid in zip(interp.observations, observation_uids(result.sha256, interp.observations), strict=True)]
+        ids = [r[0] for r in conn.execute(insert(Observation).returning(Observation.id, sort_by_parameter_order=True),
+                                          rows)] if rows else []
+        flags = [_flag_row(doc_id, oid, fl, obs.source.page, obs.source.as_dict())
+                 for oid, obs in zip(ids, interp.observations, strict=True) for fl in obs.flags]
+        flags += [_flag_row(doc_id, None, fl, src.page if src else None, src.as_dict() if src else None)
+                  for fl, src in interp.flags]
+        if interp.coverage:
+            flags += [_flag_row(doc_id, None, RawFlag("not_understood", f"'{u.text}' in: {u.context[:200]}", "info"),
+                                u.source.page, u.source.as_dict()) for u in interp.coverage.unexplained]
+        flags += _mark_others(conn, conflicts)
+        if flags:
+            conn.execute(insert(schema.Flag), flags)
+        return len(rows)
 
     @staticmethod
     def _entities(conn, province: str | None, names: set[str]) -> None:  # noqa: ANN001
@@ -171,33 +192,38 @@ class Warehouse:
             conn.execute(insert(ReviewItem), new)
 
 
-def _cross_source(conn, name: str, draft: bool, observations: list[RawObservation]  # noqa: ANN001
-                  ) -> list[tuple[int, int, str]]:
-    """Same fact, different value in another current document: flag both, keep both (one query)."""
+def _stored_values(conn, doc_id: int, observations: list[RawObservation]) -> list[StoredValue]:  # noqa: ANN001
+    """Values other current documents give for the criteria of these observations (one query)."""
     codes = sorted({o.criterion for o in observations if o.criterion and o.measure == "value"})
     if not codes:
         return []
-    others: dict[tuple, list] = {}
     q = (select(Observation.id, Observation.document_id, Observation.index, Observation.year, Observation.entity,
                 Observation.criterion, Observation.value, Observation.decimals, Document.source_file, Document.draft)
          .join(Document, Document.id == Observation.document_id)
          .where(Observation.criterion.in_(codes), Observation.measure == "value", Document.status == "current",
-                Document.source_file != name))
-    for row in conn.execute(q):
-        others.setdefault((row.index, row.year, row.entity, row.criterion), []).append(row)
-    found: list[tuple[int, int, str]] = []
-    for obs in observations:
-        if obs.measure != "value":
+                Document.id != doc_id))
+    return [StoredValue(r.id, r.document_id, r.index, r.year, r.entity, r.criterion, r.value, r.decimals,
+                        r.source_file + (" (draft)" if r.draft else "")) for r in conn.execute(q)]
+
+
+def _mark_others(conn, conflicts: Conflicts) -> list[dict]:  # noqa: ANN001
+    """Stored observations a new value disagrees with: their flag names the new source (one flag each)."""
+    new_flags = []
+    for oid, (doc_id, sources) in conflicts.others.items():
+        row = conn.execute(select(Observation.flags, Observation.value).where(Observation.id == oid)).first()
+        if row is None:
             continue
-        for other in others.get((obs.index, obs.year, obs.entity, obs.criterion), []):
-            d = min(other.decimals, obs.decimals)
-            tol = (0.5 * 10 ** (-d) if d > 0 else 0.5) + 1e-9
-            if abs(other.value - obs.value) > tol:
-                obs.flags.append(RawFlag("cross_source_conflict", f"{obs.value:g} here, {other.value:g} in "
-                                                                  f"{other.source_file}{' (draft)' if other.draft else ''}"))
-                found.append((other.id, other.document_id,
-                              f"{other.value:g} here, {obs.value:g} in {name}{' (draft)' if draft else ''}"))
-    return found
+        existing = conn.execute(select(schema.Flag.id, schema.Flag.message).where(
+            schema.Flag.observation_id == oid, schema.Flag.code == CROSS_SOURCE)).first()
+        if existing is not None:
+            conn.execute(update(schema.Flag).where(schema.Flag.id == existing.id).values(
+                message=extend_message(existing.message, row.value, sources)))
+            continue
+        codes = [c for c in (row.flags or "").split(";") if c]
+        conn.execute(update(Observation).where(Observation.id == oid).values(flags=";".join([*codes, CROSS_SOURCE])))
+        new_flags.append(_flag_row(doc_id, oid, RawFlag(CROSS_SOURCE, extend_message(None, row.value, sources)),
+                                   None, None))
+    return new_flags
 
 
 def _flag_row(doc_id: int, obs_id: int | None, fl: RawFlag, page: int | None, context: dict | None) -> dict:
