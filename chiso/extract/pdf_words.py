@@ -240,17 +240,13 @@ _x0 = itemgetter("x0")
 _left, _baseline = itemgetter(1), itemgetter(6)  # of a _Char
 
 
-def _line_order(w: dict) -> tuple[int, float]:
-    return round(w["baseline"]), w["x0"]
-
-
 def group_lines(words: list[dict]) -> list[list[dict]]:
     """Words on one baseline form a line (a raised, smaller superscript still belongs to it).
 
     A word joins the first line (in order of creation) whose first word's baseline is within
     0.45 × the larger font size of its own. Lines are created in order of rounded baseline,
     so only the lines whose rounded baseline is within reach (0.45 × the largest size on the
-    page, plus a point of slack) are tried: one sorted pass, not every word against every line.
+    page, plus slack for rounding) are tried: one sorted pass, not every word against every line.
     """
     rows: list[list[dict]] = []
     if not words:
@@ -258,21 +254,24 @@ def group_lines(words: list[dict]) -> list[list[dict]]:
     keys: list[int] = []  # round(baseline) of each line's first word: non-decreasing
     bases: list[float] = []  # baseline and size of each line's first word
     sizes: list[float] = []
-    reach = 0.45 * max((w["size"] for w in words if w["size"] == w["size"]), default=0.0) + 1.0
-    for w in sorted(words, key=_line_order):
+    # |round(a) - round(b)| <= |a - b| + 1: a line out of this many rounded points cannot be in reach
+    reach = int(min(0.45 * max((w["size"] for w in words if w["size"] == w["size"]), default=0.0), 1e9)) + 2
+    order = sorted([(round(w["baseline"]), w["x0"], k) for k, w in enumerate(words)])  # stable by (key, x0)
+    for key, _, k in order:
+        w = words[k]
         base, size = w["baseline"], w["size"]
-        k = bisect_left(keys, round(base - reach))
-        last = round(base + reach)
+        j = bisect_left(keys, key - reach)
+        last = key + reach
         n = len(keys)
-        while k < n and keys[k] <= last:
-            ref_size = sizes[k]
-            if abs(base - bases[k]) <= 0.45 * (ref_size if ref_size > size else size):  # max(size, ref_size)
-                rows[k].append(w)
+        while j < n and keys[j] <= last:
+            ref_size = sizes[j]
+            if abs(base - bases[j]) <= 0.45 * (ref_size if ref_size > size else size):  # max(size, ref_size)
+                rows[j].append(w)
                 break
-            k += 1
+            j += 1
         else:
             rows.append([w])
-            keys.append(round(base))
+            keys.append(key)
             bases.append(base)
             sizes.append(size)
     for row in rows:
