@@ -14,6 +14,12 @@ text object; font size, weight and name belong to the text object and are asked 
 object. The pdfium functions are called through plain ctypes pointers without argument
 conversion (handles passed as prebuilt `c_void_p`, output structs by prebuilt `byref`),
 which halves the cost of each call against the typed bindings.
+
+Sources: pdfium's `core/fpdftext/cpdf_textpage.cpp` (chromium/pdfium): the characters it
+generates (`FPDFText_IsGenerated`) are only spaces and line breaks, which end a word here
+anyway; `FPDFText_GetText` leaves control characters out and writes U+FFFE for a glyph
+without Unicode or a soft hyphen (code 2), so `_page_text` checks the length and asks again
+where needed. `FPDFText_GetFontSize`/`GetFontWeight`/`GetFontInfo` read the char's text object.
 """
 
 from __future__ import annotations

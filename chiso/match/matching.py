@@ -58,6 +58,8 @@ def derived_code(index: str, label: str, group: str | None) -> str:
 # words sorted and joined by a space; keys (match_key) hold only word characters, "%", "/" and
 # single spaces, so the sorted form of every catalogue key is computed once, and the label's
 # once per call (a query with other characters is scored with token_sort_ratio itself).
+# Source: rapidfuzz docs (process.extract; fuzz.token_sort_ratio "sorts the words in the strings
+# and calculates the fuzz.ratio between them"), checked equal on the whole catalogue.
 _PLAIN_KEY = re.compile(r"[\w%/ ]*")
 _POOL_CACHE_SIZE = 512
 
