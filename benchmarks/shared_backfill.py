@@ -131,8 +131,8 @@ def main() -> None:
         outs = [p.communicate()[0] for p in procs]
         wall = time.perf_counter() - t0
         for p, out in zip(procs, outs, strict=True):
-            last = [line for line in (out or "").splitlines() if line.strip()]
-            print(f"{host}:{p.pid} exit {p.returncode}: {last[-1] if last else '(killed)'}")
+            summary = [line for line in (out or "").splitlines() if " files: " in line or "other processes" in line]
+            print(f"{host}:{p.pid} exit {p.returncode}: {' / '.join(summary) or '(killed)'}")
         by = Counter(c for c, in query(url, "SELECT claimant FROM claim"))
         print(f"{len(files)} files, {args.procs} processes x --jobs {args.jobs}: {wall:.1f} s wall")
         print("claims per claimant:", dict(sorted(by.items())))

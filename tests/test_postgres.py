@@ -121,7 +121,7 @@ def test_two_ingests_at_once_over_overlapping_folders_load_each_document_once_an
         shutil.copy(FIXTURES / name, b / name)
     url = pg_server.new_database()
     sqlite_url = f"sqlite:///{tmp_path / 'w.sqlite'}"
-    both = [start("ingest", str(a), "--db", url, "-j", "1"), start("ingest", str(b), "--db", url, "-j", "1")]
+    both = [start("ingest", str(a), "--db", url, "-j", "2"), start("ingest", str(b), "--db", url, "-j", "1")]
     reference = chiso("ingest", *(str(FIXTURES / n) for n in DOCUMENTS), "--db", sqlite_url, "-j", "1")
     outs = [p.communicate(timeout=900) for p in both]
     assert [p.returncode for p in both] == [0, 0], outs
