@@ -90,9 +90,9 @@ def check(url: str, files: list[Path], victim: str | None, held: list[int]) -> l
     loaded = Counter(s for s, in query(url, "SELECT sha256 FROM file_outcome WHERE status = 'loaded'"))
     if any(n != 1 for n in loaded.values()):
         problems.append(f"sha256 loaded more than once: {[s for s, n in loaded.items() if n > 1]}")
-    partial = query(url, "SELECT f.path FROM file_outcome f WHERE f.status = 'loaded' AND f.observations <> "
-                         "(SELECT count(*) FROM observation o JOIN document d ON d.id = o.document_id "
-                         "WHERE d.sha256 = f.sha256)")
+    partial = query(url, "SELECT f.path FROM file_outcome f JOIN document d ON d.sha256 = f.sha256 "
+                         "WHERE f.status = 'loaded' AND d.status = 'current' AND f.observations <> "
+                         "(SELECT count(*) FROM observation o WHERE o.document_id = d.id)")
     if partial:
         problems.append(f"documents not whole: {partial}")
     return problems

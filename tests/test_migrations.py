@@ -57,10 +57,11 @@ def test_a_warehouse_from_before_versions_gets_its_missing_columns_and_keeps_its
     wh = Warehouse(db_url)
     wh.start_run("old run")
     wh.engine.dispose()
-    # as chiso 0.1 left it: no chiso_meta, no observation.responsible, no document.n_numbers
+    # as chiso 0.1 left it: no chiso_meta, no observation.responsible, no document.n_numbers/source_key
     _sql(db_url, "DROP VIEW best_observation", "DROP VIEW ranked_observation", "DROP TABLE chiso_meta",
          "ALTER TABLE observation DROP COLUMN responsible", "ALTER TABLE document DROP COLUMN n_numbers",
-         "ALTER TABLE document DROP COLUMN source_kind",
+         "ALTER TABLE document DROP COLUMN source_kind", "DROP INDEX ix_document_source_key",
+         "ALTER TABLE document DROP COLUMN source_key",
          "INSERT INTO document (sha256, source_file, source_path, format, indices, draft, title, status, loaded_at) "
          "VALUES ('ab', 'a.pdf', '', 'pdf', '', false, '', 'current', '2024-01-01')")
     engine = create_engine(engine_url(db_url))
@@ -69,7 +70,8 @@ def test_a_warehouse_from_before_versions_gets_its_missing_columns_and_keeps_its
     engine.dispose()
     wh = Warehouse(db_url)
     columns = {c["name"] for c in inspect(wh.engine).get_columns("document")}
-    assert {"n_numbers", "source_kind"} <= columns
+    assert {"n_numbers", "source_kind", "source_key"} <= columns
+    assert "ix_document_source_key" in {i["name"] for i in inspect(wh.engine).get_indexes("document")}
     assert "responsible" in {c["name"] for c in inspect(wh.engine).get_columns("observation")}
     assert "best_observation" in inspect(wh.engine).get_view_names()
     wh.engine.dispose()

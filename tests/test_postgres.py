@@ -217,12 +217,14 @@ def test_a_killed_process_files_are_taken_over_after_its_lease_and_every_documen
         _, outcome, by, attempts = claims[i]
         assert by != claimant and attempts == 2 and outcome in ("loaded", "skipped_unchanged")
     assert all(a == 1 for i, (*_, a) in claims.items() if i not in held)
-    # every document once, and whole: its observations are those its outcome counted
+    # every document once, and whole: a current document's observations are those its outcome counted
+    # (the copies are one numbered document, so all but one are superseded, their values removed)
     assert query(url, "SELECT count(DISTINCT sha256), count(*) FROM document") == [(30, 30)]
     loaded = Counter(s for s, in query(url, "SELECT sha256 FROM file_outcome WHERE status = 'loaded'"))
     assert set(loaded.values()) == {1}
-    whole = query(url, "SELECT f.observations, (SELECT count(*) FROM observation o JOIN document d ON "
-                       "d.id = o.document_id WHERE d.sha256 = f.sha256) FROM file_outcome f WHERE f.status = 'loaded'")
+    whole = query(url, "SELECT f.observations, (SELECT count(*) FROM observation o WHERE o.document_id = d.id) "
+                       "FROM file_outcome f JOIN document d ON d.sha256 = f.sha256 "
+                       "WHERE f.status = 'loaded' AND d.status = 'current'")
     assert whole and all(want == got for want, got in whole)
 
 

@@ -102,14 +102,15 @@ def _drop_views(conn: Connection) -> None:
 
 
 def _add_missing_columns(conn: Connection) -> None:
-    """Columns the tables of an unversioned warehouse lack, added with the model's type and default
-    (nullable when the default is computed, such as a time)."""
+    """Columns the tables of an older warehouse lack, added with the model's type, default (nullable
+    when the default is computed, such as a time) and index."""
     found = inspect(conn)
     quote = conn.dialect.identifier_preparer.quote
     for table in SQLModel.metadata.sorted_tables:
         if not found.has_table(table.name):
             continue
         have = {c["name"] for c in found.get_columns(table.name)}
+        added = {col.name for col in table.columns} - have
         for col in table.columns:
             if col.name in have:
                 continue
@@ -120,3 +121,6 @@ def _add_missing_columns(conn: Connection) -> None:
                                                            compile_kwargs={"literal_binds": True})
                 sql += f" DEFAULT {value}" + ("" if col.nullable else " NOT NULL")
             conn.execute(text(sql))
+        for index in table.indexes:  # an added column's index (create_all skips existing tables)
+            if added & {c.name for c in index.columns}:
+                index.create(conn, checkfirst=True)
