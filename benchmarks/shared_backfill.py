@@ -38,8 +38,8 @@ from sqlalchemy.exc import ProgrammingError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from chiso.cli import collect  # noqa: E402
 from chiso.load.dialect import engine_url  # noqa: E402
+from chiso.pipeline.files import collect  # noqa: E402
 
 
 def query(url: str, sql: str, **params: object) -> list[tuple]:
@@ -114,7 +114,7 @@ def main() -> None:
 
         server = pg.start_server()
         url = server.new_database("backfill")
-    files = collect([args.folder])
+    files = [Path(f.path) for f in collect([args.folder])[0]]
     env = dict(os.environ, CHISO_CLAIM_LEASE=str(args.lease))
     t0 = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-m", "chiso", "ingest", str(args.folder), "--db", url, "-j",

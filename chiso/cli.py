@@ -1,245 +1,84 @@
-"""The `chiso` command: ingest, export, check, review."""
+"""The `chiso` command: a few lines per command over the library (chiso/api.py).
+
+Exit codes: 0 done; 1 some files failed (ingest) or errors found (check); 2 bad usage or a
+warehouse that cannot be used; 130 interrupted. A problem is one line naming the file or the
+setting and the reason; `--debug` shows the traceback too.
+"""
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
-import time
-from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from chiso.load.identity import source_key
-from chiso.model import FileResult
-from chiso.pipeline import SUPPORTED_SUFFIXES, process_file
+from chiso.console import console, error
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, help="Vietnamese governance-index reports → canonical SQLite warehouse.")
-console = Console(stderr=False, highlight=False, soft_wrap=True)
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
+                  help="Vietnamese governance-index reports → canonical warehouse (SQLite, PostgreSQL).")
 
-DB_HELP = "Database URL, e.g. sqlite:///warehouse.sqlite (default: ./chiso-warehouse.sqlite)"
-FILE_TIMEOUT = 300
+DB_HELP = "Database URL, e.g. sqlite:///warehouse.sqlite or postgresql://user@host/db (default: ./chiso-warehouse.sqlite)"
 DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
+_DEBUG = {"on": False}
 
 
-def open_warehouse(db: str | None):  # noqa: ANN201
-    """The warehouse, or one line saying why it cannot be opened (driver missing, server away,
-    another application's database, a newer chiso's schema) and exit code 2."""
-    from rich.markup import escape
-
-    from chiso.load.dialect import WarehouseError
-    from chiso.load.warehouse import Warehouse
-
-    try:
-        return Warehouse(db)
-    except WarehouseError as e:
-        console.print(f"[red]chiso:[/] {escape(str(e))}")
-        raise typer.Exit(2) from None
+@app.callback()
+def main_options(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks")] = False) -> None:
+    _DEBUG["on"] = debug
 
 
-def collect(paths: list[Path]) -> list[Path]:
-    """Files to ingest: given files as they are, folders recursively by extension."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
-        else:
-            out.append(p)
-    return list(dict.fromkeys(out))
+def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One error path: a ChisoError or an OS error is one line and exit 2; anything else is a bug, said so."""
+    from chiso.model import ChisoError
 
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except ChisoError as e:
+            error(str(e))
+            code = e.exit_code
+        except OSError as e:
+            error(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "))
+            code = 2
+        except Exception as e:  # a bug: the user gets one line and a way to report it
+            error(f"internal error ({type(e).__name__}: {e}); run again with --debug for the traceback")
+            code = 70
+        if _DEBUG["on"]:
+            import traceback
 
-class _Timeout(Exception):
-    pass
+            traceback.print_exc()
+        raise typer.Exit(code)
 
-
-def _alarm(_sig, _frm):  # noqa: ANN001
-    raise _Timeout()
-
-
-_KNOWN: frozenset[str] = frozenset()
-_ALIASES: dict[tuple[str, str, str], str] = {}
-
-
-def _set_context(known: frozenset[str], aliases: dict[tuple[str, str, str], str]) -> None:
-    """The warehouse's hashes (to skip unchanged files without parsing) and the reviewed
-    aliases (to match labels as a person decided), given once per process."""
-    global _KNOWN, _ALIASES
-    _KNOWN, _ALIASES = known, aliases
-
-
-def _init_worker(known: frozenset[str], aliases: dict[tuple[str, str, str], str]) -> None:
-    _set_context(known, aliases)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the main process
-
-
-def process_with_limit(path: str, seconds: int = FILE_TIMEOUT, known: frozenset[str] | None = None) -> FileResult:
-    """process_file with a wall-clock limit, so one hostile file cannot hang a backfill."""
-    use_alarm = hasattr(signal, "SIGALRM")
-    if use_alarm:
-        old = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        return process_file(path, _KNOWN if known is None else known, _ALIASES)
-    except _Timeout:
-        return FileResult(path, None, error=f"took longer than {seconds} s: stopped (file too complex or hostile)",
-                          error_code="timeout", seconds=float(seconds))
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
+    return run
 
 
 @app.command()
+@friendly
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively) of PDF/DOCX reports")],
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively)")],
     db: DbOption = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores)")] = 0,
-    timeout: Annotated[int, typer.Option("--timeout", help="Seconds allowed per file")] = FILE_TIMEOUT,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary")] = False,
+    timeout: Annotated[int, typer.Option("--timeout", help="Seconds allowed per file")] = 300,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures and the summary")] = False,
 ) -> None:
-    """Read every PDF/DOCX under PATHS into the warehouse; unchanged files are skipped."""
-    from chiso.load.claims import claimed_paths, open_claims, pooled
+    """Read every document under PATHS into the warehouse; unchanged files are skipped."""
+    from chiso.console import ingest_progress, ingest_summary
+    from chiso.pipeline import ingest as run_ingest
 
-    wh = open_warehouse(db)
-    files = [str(f) for f in collect(paths)]
-    missing = [p for p in paths if not p.exists()]
-    run_id = wh.start_run(" ".join(str(p) for p in paths))
-    counts: Counter[str] = Counter(files=len(files) + len(missing))
-    failures: list[tuple[str, str]] = []
-    started = time.perf_counter()
-
-    def report(path: str, status: str, detail: str) -> None:
-        if quiet and status != "failed":
-            return
-        style = {"loaded": "green", "skipped_unchanged": "dim", "failed": "red"}[status]
-        console.print(f"[{style}]{status:18s}[/] {path}  {detail}")
-
-    for p in missing:
-        counts["failed"] += 1
-        failures.append((str(p), "no such file or folder"))
-        wh.record_outcome(run_id, str(p), None, "failed", "no such file or folder", "missing")
-        report(str(p), "failed", "no such file or folder")
-
-    known = frozenset(wh.known_hashes())
-    _set_context(known, wh.aliases())
-    claims = open_claims(wh, files, paths, run_id)  # chiso/load/claims.py
-    n_jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-    totals: Counter[str] = Counter()
-
-    def record(path: str, sha256: str | None, status: str, reason: str | None = None, code: str | None = None,
-               n_obs: int = 0, seconds: float = 0.0) -> None:
-        wh.record_outcome(run_id, path, sha256, status, reason, code, n_obs, seconds)
-        claims.release(path, status, sha256, reason)
-
-    keys = {f: source_key(Path(f), paths) for f in files}
-
-    def handle(res: FileResult) -> None:
-        totals["pages"] += res.pages or 0
-        res.source_key = keys.get(res.path) or Path(res.path).as_posix()
-        if res.unchanged:
-            counts["skipped_unchanged"] += 1
-            record(res.path, res.sha256, "skipped_unchanged", seconds=res.seconds)
-            report(res.path, "skipped_unchanged", "same sha256 already loaded")
-            return
-        if not res.ok:
-            counts["failed"] += 1
-            failures.append((res.path, res.error or "unknown"))
-            record(res.path, res.sha256, "failed", res.error, res.error_code, seconds=res.seconds)
-            report(res.path, "failed", res.error or "")
-            return
-        try:
-            info = wh.load_document(res)
-            n = None if info is None else info.observations
-        except Exception as e:  # the transaction rolled back: nothing of this file is in the warehouse
-            counts["failed"] += 1
-            failures.append((res.path, f"could not be loaded: {e}"))
-            record(res.path, res.sha256, "failed", f"load error: {e}", "load_error")
-            report(res.path, "failed", f"load error: {e}")
-            return
-        if n is None:
-            counts["skipped_unchanged"] += 1
-            record(res.path, res.sha256, "skipped_unchanged", "loaded meanwhile by another run")
-            report(res.path, "skipped_unchanged", "loaded meanwhile by another run")
-            return
-        totals["observations"] += n
-        counts["loaded"] += 1
-        record(res.path, res.sha256, "loaded", "; ".join(res.warnings) or None, n_obs=n, seconds=res.seconds)
-        m = res.interpretation.meta  # type: ignore[union-attr]
-        detail = f"{n} observations  ({m.doc_type or '?'} {m.province or '?'} {';'.join(m.indices)} {m.report_year or ''})"
-        if res.warnings:
-            detail += "  — " + "; ".join(res.warnings)
-        for r in info.replaced:  # type: ignore[union-attr]
-            detail += f"  — replaces {r.source_key} ({r.reason})"
-        if info.reinstated:  # type: ignore[union-attr]
-            detail += "  — an earlier version, current again"
-        report(res.path, "loaded", detail)
-
-    progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"),
-                        TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
-                        disable=quiet or not console.is_terminal)
-
-    def stats() -> str:
-        rate = totals["pages"] / max(time.perf_counter() - started, 1e-9)
-        return (f"{totals['pages']} pages, {totals['observations']} obs, {counts['failed']} failed, "
-                f"{rate:.1f} pages/s")
-
-    interrupted = False
-    with progress:
-        task = progress.add_task("ingest", total=len(files), stats="")
-        try:
-            for path, sha256 in claims.done_before:  # finished by an earlier run (shared claims only)
-                handle(FileResult(path, sha256, unchanged=True))
-            if n_jobs <= 1 or len(files) <= 1:
-                for path in claimed_paths(claims):
-                    handle(process_with_limit(path, timeout, known))
-                    progress.update(task, advance=1, stats=stats())
-            else:
-                with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker,
-                                         initargs=(known, _ALIASES)) as pool:
-                    feed = pooled(claims, lambda p: pool.submit(process_with_limit, p, timeout), 2 * n_jobs)
-                    try:
-                        for path, fut in feed:
-                            try:
-                                res = fut.result()
-                            except Exception as e:  # a worker died (e.g. killed for memory)
-                                res = FileResult(path, None, error=f"worker crashed ({type(e).__name__})",
-                                                 error_code="crash")
-                            handle(res)
-                            progress.update(task, advance=1, stats=stats())
-                    except KeyboardInterrupt:
-                        feed.close()  # cancels what has not started
-                        raise
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            claims.close()
-    elsewhere = claims.done_elsewhere()
-    wh.finish_run(run_id, counts)
-    elapsed = time.perf_counter() - started
-    console.print(
-        f"[bold]{counts['files']} files[/]: {counts['loaded']} loaded ({totals['observations']} observations), "
-        f"{counts['skipped_unchanged']} unchanged, {counts['failed']} failed"
-        f"{'; interrupted — run again to resume' if interrupted else ''}  [{totals['pages']} pages in {elapsed:.1f} s]")
-    if elsewhere:
-        console.print(f"{elsewhere} files done by other processes sharing this warehouse")
-    for path, why in failures:
-        console.print(f"  [red]failed[/] {path}: {why}")
-    raise typer.Exit(130 if interrupted else (1 if counts["failed"] else 0))
+    with ingest_progress(quiet) as (on_file, on_progress):
+        report = run_ingest(paths, db, jobs=jobs, timeout=timeout, on_file=on_file, on_progress=on_progress)
+    ingest_summary(report)
+    raise typer.Exit(report.exit_code)
 
 
 @app.command("export")
+@friendly
 def export_cmd(
     outdir: Annotated[Path, typer.Argument(help="Folder for the export files (CSV, Parquet, datapackage.json)")],
     db: DbOption = None,
@@ -253,35 +92,48 @@ def export_cmd(
 ) -> None:
     """Write observations, documents, best values and a wide table (CSV and Parquet), datapackage.json
     and Datasette's metadata.json."""
-    from chiso.load.export import export
+    from chiso.api import export
 
-    wh = open_warehouse(db)
+    if outdir.exists() and not outdir.is_dir():
+        from chiso.model import ChisoError
+
+        raise ChisoError(f"{outdir}: is a file, not a folder for the export")
     try:
-        done = export(wh, outdir, index=index or [], province=province or [], year=year or [],
-                      excel=excel)
+        done = export(db, outdir, index=index, province=province, year=year, excel=excel)
     except ValueError as e:
-        from rich.markup import escape
+        from chiso.model import ChisoError
 
-        console.print(f"[red]export:[/] {escape(str(e))}")
-        raise typer.Exit(2) from None
+        raise ChisoError(f"export: {e}") from None
     console.print(f"wrote {len(done.files)} files to {done.outdir}: "
                   + ", ".join(f"{n} {t}" for t, n in done.rows.items() if t != "flag_codes"))
 
 
 @app.command()
+@friendly
 def check(
     db: DbOption = None,
     show_info: Annotated[bool, typer.Option("--info", help="Also list info-level findings")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit non-zero on warnings too")] = False,
 ) -> None:
     """Report every flag by document and severity; exit 1 when there are errors (a pipeline gate)."""
-    from chiso.checks.report import flag_report
+    from chiso.console import flag_report
+    from chiso.load.warehouse import Warehouse
 
-    totals = flag_report(open_warehouse(db), console, show_info)
+    totals = flag_report(Warehouse(db, read_only=True).flag_rows(), show_info)
     raise typer.Exit(1 if totals["error"] or (strict and totals["warning"]) else 0)
 
 
+def _set_spec(spec: str) -> tuple[int, str]:
+    from chiso.model import ChisoError
+
+    item, sep, code = spec.partition("=")
+    if not sep or not item.strip().isdigit() or not code.strip():
+        raise ChisoError(f"--set {spec!r}: write it as ID=CODE (e.g. --set 4=sipas.services.access)")
+    return int(item), code.strip()
+
+
 @app.command()
+@friendly
 def review(
     db: DbOption = None,
     accept: Annotated[list[int] | None, typer.Option("--accept", help="Accept the best candidate of item ID")] = None,
@@ -291,41 +143,23 @@ def review(
     import_csv: Annotated[Path | None, typer.Option("--import", help="Apply the 'decision' column of a CSV")] = None,
 ) -> None:
     """List labels queued for review, or record decisions (replayed on every later ingest)."""
-    import json
-
-    from rich.table import Table
-
+    from chiso.console import review_queue
     from chiso.load.review import decide, export_queue, import_decisions, open_items
+    from chiso.load.warehouse import Warehouse
 
-    wh = open_warehouse(db)
-    acted = False
-    for item in accept or []:
-        console.print(f"item {item}: accepted, {decide(wh, item, 'accept')} observations updated")
-        acted = True
-    for spec in set_ or []:
-        item, _, code = spec.partition("=")
-        console.print(f"item {item}: → {code}, {decide(wh, int(item), code.strip())} observations updated")
-        acted = True
-    for item in reject or []:
-        console.print(f"item {item}: not in the catalogue, {decide(wh, item, 'none')} observations updated")
-        acted = True
+    decisions = [(i, "accept") for i in accept or []] + [_set_spec(x) for x in set_ or []] + \
+        [(i, "none") for i in reject or []]
+    writes = bool(decisions or import_csv)
+    wh = Warehouse(db, read_only=not writes)
+    for item, target in decisions:
+        console.print(f"item {item}: → {target}, {decide(wh, item, target)} observations updated")
     if import_csv:
         n, m = import_decisions(wh, import_csv)
         console.print(f"{n} decisions applied from {import_csv}, {m} observations updated")
-        acted = True
     if export_csv:
         console.print(f"{export_queue(wh, export_csv)} open items written to {export_csv}")
-        acted = True
-    if acted:
-        return
-    items = open_items(wh)
-    table = Table(title=f"{len(items)} labels to review")
-    for col in ("id", "index", "label as printed", "context", "best candidates"):
-        table.add_column(col)
-    for it in items:
-        cands = "\n".join(f"{c} ({sc:g}) {n[:50]}" for c, n, sc in json.loads(it.candidates or "[]")[:3])
-        table.add_row(str(it.id), it.index, it.label, it.context, cands)
-    console.print(table)
+    if not (writes or export_csv):
+        review_queue(open_items(wh))
 
 
 def main() -> None:  # pragma: no cover

@@ -231,3 +231,12 @@ class LoadInfo:
     observations: int
     replaced: list = field(default_factory=list)  # chiso.load.identity.Replaced
     reinstated: bool = False  # its bytes were an older version, current again (a revert)
+
+
+class ChisoError(Exception):
+    """A request chiso cannot carry out, with a reason a person can act on (shown without a traceback).
+
+    `exit_code` is the command's exit status: 2 for bad usage or an unusable warehouse.
+    """
+
+    exit_code = 2

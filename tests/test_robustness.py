@@ -221,11 +221,11 @@ def test_legacy_doc_is_converted_or_refused_with_a_reason(tmp_path):
 
 @pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM")
 def test_per_file_time_limit(tmp_path, monkeypatch):
-    import chiso.cli as cli
+    from chiso.pipeline import workers
 
     def slow(*args):  # noqa: ANN002, ANN202
         time.sleep(5)
 
-    monkeypatch.setattr(cli, "process_file", slow)
-    res = cli.process_with_limit(str(FIXTURES / GOOD[0]), seconds=1)
+    monkeypatch.setattr(workers, "process_file", slow)
+    res = workers.process_with_limit(str(FIXTURES / GOOD[0]), seconds=1)
     assert res.error_code == "timeout" and "1 s" in res.error

@@ -55,7 +55,7 @@ from chiso.normalize.text import nfc
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # files run in parallel processes already
 
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
-CACHE_VERSION = 1  # bump when the words produced for the same page change
+CACHE_VERSION = 3  # bump when the words produced for the same page change
 CROP_ZOOM = 2.0  # a word read alone is enlarged: at 200 dpi the digits of 11 pt print are 14 px high,
 # and eng read `2,75` as `2/5` (conf 62) at 1×, as `2,75` (96) at 2×
 ROW_HEIGHT_PER_POINT = 0.94  # Tesseract's row height / the font size, measured on the fixture scans
@@ -201,15 +201,20 @@ def _read_line(gray: np.ndarray, lang: str, psm: int = 7) -> tuple[str, float]:
 
 
 def _second_readings(gray: np.ndarray, words: list[dict], settings: OcrSettings) -> None:
-    """Every word that may be a number read again with the digits model, in place."""
-    if tessdata_dir(settings.digits_lang) is None:
-        return
+    """Words read again on their own enlarged crop, in place: every word that may be a number
+    with the digits model (reconciled with the first reading), and any other word Tesseract
+    was unsure of (conf < 50: a speck glued to it, `-'Về`) with the Vietnamese model."""
     margin = max(settings.dpi // 50, 2)
+    has_digits_model = tessdata_dir(settings.digits_lang) is not None
     for w in words:
-        if not ocr_numbers.wants_second_reading(w["text"], w["conf"]):
-            continue
-        eng = _read_line(_crop(gray, w["_px"], margin, 30, CROP_ZOOM), settings.digits_lang)
-        w["text"], w["conf"] = ocr_numbers.reconcile((w["text"], w["conf"]), eng)
+        if ocr_numbers.wants_second_reading(w["text"], w["conf"]):
+            if has_digits_model:
+                eng = _read_line(_crop(gray, w["_px"], margin, 30, CROP_ZOOM), settings.digits_lang)
+                w["text"], w["conf"] = ocr_numbers.reconcile((w["text"], w["conf"]), eng)
+        elif w["conf"] < 50:
+            text, conf = _read_line(_crop(gray, w["_px"], margin, 30, CROP_ZOOM), settings.lang)
+            if text and conf > w["conf"] + 20:  # `- Về`: one word box, two printed words
+                w["text"], w["conf"] = text, conf
 
 
 def _settle_sizes(words: list[dict]) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+SURE_CONF = 90.0  # both readings agreed, or one was this sure: a `.` among `,` is then as printed
 LOW_CONF = 70.0  # a number read with less confidence than this is suspect (measured, see ocr.py)
 _NUMBER = re.compile(r"[(\[]?[+\-–]?\d[\d.,]*(?:/\d[\d.,]*)?%?[)\]]?[.,;:]?")
 _DIGITS = re.compile(r"\d")
@@ -100,7 +101,8 @@ def suspicious_numbers(words: list[dict], low_conf: float = LOW_CONF) -> dict[in
       still read a value from (`3,`);
     - `split`: a digit group and another number next to it with less than a word space
       between them: OCR cut one number in two, or glued two cells;
-    - `separator`: a decimal mark the rest of the page does not use (`82.52%` among `81,51%`);
+    - `separator`: a decimal mark the rest of the page does not use (`82.52%` among `81,51%`), unless
+      OCR was sure of it (reports do mix marks: a `42.37` both readings agree on is as printed);
     - `no_separator`: 3+ digits without a mark (not a year) on a page whose decimals all
       have one, as a percentage or beside decimal numbers: `8196` read for `81,96`.
     Words without a `conf` (a text layer) are only checked for the page-level patterns.
@@ -117,7 +119,8 @@ def suspicious_numbers(words: list[dict], low_conf: float = LOW_CONF) -> dict[in
                                       (len(text) <= 5 and w.get("conf") is not None and w["conf"] < 90)):
             marks[i] = f"garbled ('{text}')"
         elif mark and re.search(r"\d[" + ("." if mark == "," else ",") + r"]\d{1,2}%?[)\]]?[.,;:]?$", text) \
-                and not re.search(r"\d[.,]\d{3}[.,]", text):
+                and not re.search(r"\d[.,]\d{3}[.,]", text) and not re.fullmatch(r"(\d{1,2}\.)+", text) \
+                and (w.get("conf") is None or w["conf"] < SURE_CONF):
             marks[i] = f"separator ('{text}' on a page using '{mark}')"
         elif mark and re.fullmatch(r"[+\-–]?\d{3,}%?", text.rstrip(".,;:)")) and \
                 not re.fullmatch(r"(19|20)\d\d|100%?", text.rstrip(".,;:)")) and \

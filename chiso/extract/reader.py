@@ -147,5 +147,6 @@ def _read_legacy_doc(path: Path, sha256: str, kind: str = "doc") -> ExtractedDoc
             raise ExtractionError(damaged, "legacy_doc")
         doc = read_docx(out, sha256)
         doc.path = str(path)
+        doc.format = kind  # the file is a .doc or .rtf, read through its DOCX conversion
         doc.warnings.append(f"converted from {what} with LibreOffice")
         return doc

@@ -27,13 +27,15 @@ from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import create_engine
 
+from chiso.model import ChisoError
+
 POSTGRES_EXTRA = 'pip install "chiso[postgres]"'
 # advisory lock keys (any 64-bit numbers no other application of the database is likely to use)
 LOAD_LOCK = 0x63686973_6F01  # one document load at a time
 SCHEMA_LOCK = 0x63686973_6F02  # creating / upgrading the schema
 
 
-class WarehouseError(Exception):
+class WarehouseError(ChisoError):
     """The warehouse cannot be opened or used as asked: the message says why, in one line."""
 
 
@@ -61,11 +63,12 @@ def safe_url(url: str) -> str:
         return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, read_only: bool = False) -> Engine:
+    """An engine for the warehouse; `read_only` never creates, changes or locks it (export, check, show)."""
     if is_postgres(url):
-        return _postgres_engine(url)
+        return _postgres_engine(url, read_only)
     if is_sqlite(url):
-        return _sqlite_engine(url)
+        return _sqlite_readonly_engine(url) if read_only else _sqlite_engine(url)
     try:
         return create_engine(url)
     except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as e:
@@ -73,7 +76,7 @@ def make_engine(url: str) -> Engine:
                              f"(use sqlite:///FILE or postgresql://USER@HOST/DB)") from None
 
 
-def _postgres_engine(url: str) -> Engine:
+def _postgres_engine(url: str, read_only: bool = False) -> Engine:
     real = engine_url(url)
     if real.startswith("postgresql+psycopg:"):
         try:
@@ -82,17 +85,41 @@ def _postgres_engine(url: str) -> Engine:
             raise WarehouseError(f"PostgreSQL needs the psycopg driver: {POSTGRES_EXTRA}") from None
     try:
         # sessions in UTC on every client; a user's own `?options=` (e.g. -csearch_path=chiso) is kept
-        options = " ".join(filter(None, [str(make_url(real).query.get("options") or ""), "-c timezone=UTC"]))
+        options = " ".join(filter(None, [str(make_url(real).query.get("options") or ""), "-c timezone=UTC",
+                                          "-c default_transaction_read_only=on" if read_only else ""]))
         return create_engine(real, pool_pre_ping=True, connect_args={"options": options})
     except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as e:
         raise WarehouseError(f"cannot use database URL {safe_url(url)}: {e}") from None
 
 
+def sqlite_path(url: str) -> Path | None:
+    path = url.split("///", 1)[-1] if "///" in url else ""
+    return Path(path) if path and ":memory:" not in url else None
+
+
+def _sqlite_readonly_engine(url: str) -> Engine:
+    """The file opened read-only (SQLite's `mode=ro`): no write lock, no WAL switch, nothing created."""
+    path = sqlite_path(url)
+    if path is None:
+        raise WarehouseError(f"{url}: a read-only command needs a warehouse file")
+    if not path.is_file():
+        raise WarehouseError(f"no warehouse at {path}: run `chiso ingest … --db {url}` first")
+    engine = create_engine("sqlite:///file:" + str(path.resolve()) + "?mode=ro&uri=true",
+                           connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _):  # noqa: ANN001
+        dbapi_conn.execute("PRAGMA busy_timeout=60000")
+
+    return engine
+
+
 def _sqlite_engine(url: str) -> Engine:
-    if ":memory:" not in url:
-        db_path = url.split("///", 1)[-1]
-        if db_path:
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_path(url)
+    if path is not None and not path.resolve().parent.is_dir():
+        raise WarehouseError(f"cannot create the warehouse {path}: the folder {path.parent} does not exist")
+    if path is not None and path.is_dir():
+        raise WarehouseError(f"cannot use {path} as the warehouse: it is a folder")
     engine = create_engine(url, connect_args={"timeout": 60})
 
     @event.listens_for(engine, "connect")

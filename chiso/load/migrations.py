@@ -124,3 +124,13 @@ def _add_missing_columns(conn: Connection) -> None:
         for index in table.indexes:  # an added column's index (create_all skips existing tables)
             if added & {c.name for c in index.columns}:
                 index.create(conn, checkfirst=True)
+
+
+def require_current_schema(conn: Connection) -> None:
+    """For read-only use: the database must be a chiso warehouse of this version (nothing is changed)."""
+    found = check_schema(conn)
+    if found is None:
+        raise WarehouseError("this database is empty, not a chiso warehouse: run `chiso ingest` into it first")
+    if found < SCHEMA_VERSION:
+        raise WarehouseError(f"this warehouse has schema version {found}; this chiso needs {SCHEMA_VERSION}: "
+                             "run any `chiso ingest` on it once to upgrade it")

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from chiso.db.catalogue import criterion_rows
 from chiso.load.schema import Alias, Document, Observation, ReviewItem, now
 from chiso.load.warehouse import Warehouse
 from chiso.match.matching import alias_key, derived_code
+from chiso.model import ChisoError
 
 NOT_IN_CATALOGUE = "none"
 
@@ -33,13 +35,16 @@ def decide(wh: Warehouse, item_id: int, target: str, who: str = "review") -> int
     with Session(wh.engine) as s, s.begin():
         item = s.get(ReviewItem, item_id)
         if item is None:
-            raise ValueError(f"no review item {item_id}")
+            raise ChisoError(f"no review item {item_id}: `chiso review` lists the open items")
         candidates = json.loads(item.candidates or "[]")
         if target == "accept":
             if not candidates:
-                raise ValueError(f"review item {item_id} has no candidate to accept")
+                raise ChisoError(f"review item {item_id} has no candidate to accept: use --set {item_id}=CODE or --reject")
             target = candidates[0][0]
         code = "" if target == NOT_IN_CATALOGUE else target
+        if code and code not in known_codes(item.index):
+            raise ChisoError(f"'{code}' is not a {item.index} code of the catalogue (see the criterion table); "
+                             "nothing recorded")
         s.add(Alias(kind=item.kind, index=item.index, key=item.key, context=item.context, target=code,
                     decided_by=who, decided_at=now()))
         item.status = "decided"
@@ -55,6 +60,10 @@ def decide(wh: Warehouse, item_id: int, target: str, who: str = "review") -> int
             s.add(obs)
             n += 1
         return n
+
+
+def known_codes(index: str) -> set[str]:
+    return {r["code"] for r in criterion_rows() if r["index"] == index}
 
 
 def export_queue(wh: Warehouse, path: str | Path) -> int:
@@ -81,6 +90,10 @@ def import_decisions(wh: Warehouse, path: str | Path, who: str = "csv") -> tuple
             decision = (row.get("decision") or "").strip()
             if not decision:
                 continue
-            updated += decide(wh, int(row["id"]), decision, who)
+            try:
+                item = int(row["id"])
+            except (KeyError, TypeError, ValueError):
+                raise ChisoError(f"{path}: a row has no valid id ({row.get('id')!r}); nothing after it applied") from None
+            updated += decide(wh, item, decision, who)
             decided += 1
     return decided, updated

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, text, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from chiso.checks.cross_source import CODE as CROSS_SOURCE
@@ -24,7 +25,7 @@ from chiso.checks.cross_source import Conflicts, StoredValue, extend_message, fi
 from chiso.db.catalogue import catalogue, criterion_rows
 from chiso.load import dialect, schema
 from chiso.load.identity import predecessors, stored_version, supersede
-from chiso.load.migrations import ensure_schema
+from chiso.load.migrations import ensure_schema, require_current_schema
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
 from chiso.match.entities import classify
 from chiso.match.matching import alias_key, apply_aliases
@@ -40,14 +41,29 @@ def make_engine(url: str | None = None) -> Engine:
 
 
 class Warehouse:
-    def __init__(self, url: str | None = None):
+    """The warehouse behind a database URL (SQLite file by default, PostgreSQL for teams).
+
+    `read_only=True` (export, check, show, listing the review queue) never creates or changes
+    the database and takes no write lock: a missing warehouse, another application's database
+    or an older schema is a WarehouseError with the reason, not a new empty warehouse.
+    """
+
+    def __init__(self, url: str | None = None, read_only: bool = False):
         self.url = url or DEFAULT_DB
-        self.engine = make_engine(self.url)
+        self.read_only = read_only
+        self.engine = dialect.make_engine(self.url, read_only)
         # one transaction, locked (IMMEDIATE on SQLite, an advisory lock on PostgreSQL): processes
         # starting together do not race on DDL; the schema version is checked (migrations.py)
-        with dialect.opened(self.engine) as conn:
-            ensure_schema(conn)
-            _sync_catalogue(conn)
+        try:
+            with dialect.opened(self.engine) as conn:
+                if read_only:
+                    require_current_schema(conn)
+                else:
+                    ensure_schema(conn)
+                    _sync_catalogue(conn)
+        except DBAPIError as e:  # a file that is no database, a server that refuses: one line, no traceback
+            reason = str(e.orig).strip().splitlines()[0] if e.orig is not None else str(e).splitlines()[0]
+            raise dialect.WarehouseError(f"cannot use {dialect.safe_url(self.url)} as a warehouse: {reason}") from None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -82,6 +98,13 @@ class Warehouse:
             s.add(FileOutcome(run_id=run_id, path=path, sha256=sha256, status=status, reason=reason,
                               reason_code=code, observations=n_obs, seconds=round(seconds, 4)))
             s.commit()
+
+    def flag_rows(self) -> list[tuple]:
+        """Every flag of the current documents with its document: (flag, document), by file."""
+        with self.session() as s:
+            return list(s.exec(select(schema.Flag, Document).join(Document, Document.id == schema.Flag.document_id)
+                               .where(Document.status == "current").order_by(Document.source_file,
+                                                                            schema.Flag.id)).all())
 
     # --- documents --------------------------------------------------------------------------
     def known_hashes(self) -> set[str]:

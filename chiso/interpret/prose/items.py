@@ -25,7 +25,8 @@ _ITEM = re.compile(
     r"(?:(?P<kind>lĩnh\s+vực|trục(?:\s+nội\s+dung)?|nhóm(?:\s+tiêu\s+chí)?|chỉ\s+số\s+thành\s+phần)\s+"
     r"(?P<num>\d{1,2}|[IVX]{1,4})\s*[:.]\s*)?"
     r"(?P<label>[^:;]{3,250}?)\s*:\s*(?P<rest>.+)$", re.I | re.S)
-_NOT_VALUE_BEFORE = re.compile(r"(?:tự\s+đánh\s+giá|tự\s+chấm|bị\s+trừ|trừ|tăng|giảm|chênh\s+lệch|hơn)\s*$", re.I)
+_NOT_VALUE_BEFORE = re.compile(r"(?:tự\s+đánh\s+giá|tự\s+chấm|bị\s+trừ|trừ|tăng|giảm|chênh\s+lệch|hơn|xếp\s+(?:thứ|hạng)"
+                               r"(?:\s+thứ)?|đứng\s+thứ|hạng)\s*$", re.I)
 _SELF_BEFORE = re.compile(r"tự\s+(?:đánh\s+giá|chấm)(?:\s+(?:là|đạt|được))?\s*$", re.I)
 
 
