@@ -1,0 +1,192 @@
+"""Scanned PDFs read by OCR (chiso/extract/ocr.py) on real scans of the project's fixtures.
+
+The scans (fixtures/scans/, made by fixtures/make_scans.py) are the text fixtures rasterised
+at 200 dpi, tilted 0.3–0.8°, blurred and noisy, saved as image-only PDFs; their expected
+files are the text fixtures' own. Real Tesseract runs here (tesserocr + the `vie`/`eng`
+models); only the missing-Tesseract case hides the models.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from chiso.extract import ocr, ocr_numbers
+from chiso.extract.ocr_lines import deskew, ruling_edges
+from chiso.extract.pdf_lines import find_tables, tables_from_edges
+from chiso.extract.pdf_reader import read_pdf
+from chiso.extract.pdf_words import page_words
+from chiso.pipeline import process_file
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SCANS = FIXTURES / "scans"
+needs_tesseract = pytest.mark.skipif(ocr.unavailable_reason() is not None,
+                                     reason=f"Tesseract missing: {ocr.unavailable_reason()}")
+
+# values the OCR path finds (of the expected), measured on these scans; none may be wrong
+MIN_FOUND = {"sonla-sipas-2023-scan.pdf": 155, "quangtri-par-2022-scan.pdf": 45, "hagiang-papi-2019-scan.pdf": 60}
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch):
+    """One OCR cache for this test module: the scans are read once, tests do not share the user's cache."""
+    monkeypatch.setenv("CHISO_CACHE", str(tmp_path_factory.getbasetemp() / "ocr-cache"))
+
+
+def _expected(path: Path) -> dict:
+    return json.loads(path.with_name(path.name + ".expected.json").read_text(encoding="utf-8"))
+
+
+def _compare(path: Path) -> tuple[int, list, list]:
+    """(found, wrong, missing): values matched by (year, value) against the expected file."""
+    result = process_file(path)
+    assert result.ok, result.error
+    want = _expected(path)["observations"]
+    got = [o for o in result.interpretation.observations if o.measure == "value"]
+    used: set[int] = set()
+    wrong = []
+    for o in got:
+        match = [i for i, w in enumerate(want) if i not in used and w["year"] == o.year
+                 and abs(w["value"] - o.value) < 0.0051 and (w["rank"] is None or o.rank in (None, w["rank"]))]
+        if match:
+            used.add(match[0])
+        else:
+            wrong.append((o.label, o.year, o.value))
+    return len(used), wrong, [w for i, w in enumerate(want) if i not in used]
+
+
+@needs_tesseract
+@pytest.mark.parametrize("name", sorted(MIN_FOUND))
+def test_scanned_report_gives_its_values_and_no_wrong_one(name):
+    found, wrong, _ = _compare(SCANS / name)
+    assert wrong == []
+    assert found >= MIN_FOUND[name]
+
+
+@needs_tesseract
+def test_scanned_values_are_exact_in_table_and_sentence():
+    result = process_file(SCANS / "sonla-sipas-2023-scan.pdf")
+    obs = [o for o in result.interpretation.observations if o.measure == "value"]
+    index = [o for o in obs if o.year == 2023 and o.value == 83.12]
+    assert index and index[0].unit == "%"  # "Chỉ số SIPAS 2023 tỉnh Sơn La đạt 83,12%"
+    assert any(o.source.kind == "table" and o.value == 84.12 and o.year == 2023 for o in obs)
+    assert result.stats["ocr_pages"] == 7
+    assert "7 pages read by OCR" in result.warnings
+
+
+@needs_tesseract
+def test_text_pdf_with_one_scanned_page_reads_every_value():
+    path = SCANS / "quangtri-par-2022-mixed.pdf"
+    found, wrong, missing = _compare(path)
+    assert (wrong, missing) == ([], [])
+    assert found == len(_expected(path)["observations"])
+    result = process_file(path)
+    assert result.stats["ocr_pages"] == 1 and "1 pages read by OCR" in result.warnings
+
+
+@needs_tesseract
+def test_ocr_words_have_the_text_layer_shape_and_place():
+    """The same keys as page_words plus conf; positions within 2 pt of the text PDF's words."""
+    scan = pdfium.PdfDocument(SCANS / "quangtri-par-2022-mixed.pdf")
+    text = pdfium.PdfDocument(FIXTURES / "quangtri-par-2022.pdf")
+    page = text[1]
+    truth = page_words(page, page.get_size()[1])
+    words, edges = ocr.PageOcr((SCANS / "quangtri-par-2022-mixed.pdf").read_bytes()).read(scan[1], 2, [])
+    assert edges is not None
+    assert set(words[0]) == set(truth[0]) | {"conf"}
+    assert all(0 <= w["conf"] <= 100 for w in words)
+    near = 0
+    for w in words:
+        same = [t for t in truth if t["text"] == w["text"] and abs(t["x0"] - w["x0"]) < 2
+                and abs(t["baseline"] - w["baseline"]) < 2]
+        near += bool(same)
+    assert near >= 0.9 * len(truth)
+
+
+def test_rules_found_in_a_scan_give_the_cells_of_the_drawn_rules():
+    """pdfplumber's grid algorithm on the scan's image rules finds the text PDF's table cells."""
+    scan = pdfium.PdfDocument(SCANS / "sonla-sipas-2023-scan.pdf")
+    text = pdfium.PdfDocument(FIXTURES / "sonla-sipas-2023.pdf")
+    for i in (1, 4):
+        gray = ocr.render(scan[i], 200)
+        level, angle = deskew(gray)
+        assert 0.3 <= abs(angle) <= 0.8
+        edges, _ = ruling_edges(level, 200)
+        ours = [c for t in tables_from_edges(edges) for c in t.cells]
+        theirs = [c for t in find_tables(text[i], text[i].get_size()[1]) for c in t.cells]
+        assert len(ours) == len(theirs)
+        assert all(any(max(abs(a - b) for a, b in zip(c, d, strict=True)) < 3 for d in ours) for c in theirs)
+
+
+def test_without_tesseract_a_scan_fails_with_what_to_install_and_the_rest_runs(monkeypatch):
+    monkeypatch.delenv("TESSDATA_PREFIX", raising=False)
+    monkeypatch.setattr(ocr, "TESSDATA_DIRS", ())  # no vie.traineddata anywhere
+    result = process_file(SCANS / "hagiang-papi-2019-scan.pdf")
+    assert not result.ok and result.error_code == "no_text"
+    assert "apt-get install tesseract-ocr tesseract-ocr-vie" in result.error
+    mixed = process_file(SCANS / "quangtri-par-2022-mixed.pdf")  # its text pages still load
+    assert mixed.ok and mixed.interpretation.observations
+    assert any("scanned pages not read (2)" in w and "tesseract-ocr-vie" in w for w in mixed.warnings)
+    assert process_file(FIXTURES / "quangtri-par-2022.pdf").ok
+
+
+@needs_tesseract
+def test_a_rerun_reads_each_page_from_the_cache(tmp_path, monkeypatch):
+    one_page = pdfium.PdfDocument.new()
+    one_page.import_pages(pdfium.PdfDocument(SCANS / "quangtri-par-2022-scan.pdf"), [0])
+    path = tmp_path / "one-page-scan.pdf"
+    one_page.save(path)
+    monkeypatch.setenv("CHISO_CACHE", str(tmp_path / "cache"))
+    first = read_pdf(path, "x")
+    assert (first.stats["ocr_pages"], first.stats["ocr_cache_hits"]) == (1, 0)
+
+    def no_ocr(*args, **kwargs):
+        raise AssertionError("OCR ran although the page is cached")
+
+    monkeypatch.setattr(ocr, "ocr_image", no_ocr)
+    second = read_pdf(path, "x")
+    assert (second.stats["ocr_pages"], second.stats["ocr_cache_hits"]) == (1, 1)
+    assert [b.text for b in second.texts] == [b.text for b in first.texts]
+
+
+def _word(text: str, x0: float, conf: float | None = 96.0, baseline: float = 100.0) -> dict:
+    w = {"text": text, "x0": x0, "x1": x0 + 6.0 * len(text), "top": baseline - 10, "bottom": baseline + 3,
+         "size": 13.0, "baseline": baseline, "bold": False, "font": ""}
+    if conf is not None:
+        w["conf"] = conf
+    return w
+
+
+def test_suspicious_numbers_are_marked_with_their_reason():
+    page = [_word("81,51%", 100, baseline=60), _word("79,03%", 100, baseline=80), _word("2,5", 100, baseline=120),
+            _word("79", 100), _word("46%", 113.5),  # one number OCR split: `79 46%`
+            _word("82.52%", 100, conf=75, baseline=140),  # a point on a page of commas, not sure of it
+            _word("42.37", 100, conf=97, baseline=160),  # … sure of it: printed so
+            _word("83,12%", 100, conf=41, baseline=180),  # low confidence
+            _word("8196", 100, baseline=200), _word("2023", 200, baseline=200),  # a lost comma; a year
+            _word("3,Ð", 100, conf=92, baseline=220)]  # digits and junk: a reader would take `3,`
+    page += [_word(f"8{k},{k}5%", 300, baseline=60 + 20 * k) for k in range(8)]  # the page's decimals
+    marks = ocr_numbers.suspicious_numbers(page)
+    reasons = {page[i]["text"]: r.split(" ")[0] for i, r in marks.items()}
+    assert reasons == {"79": "split", "46%": "split", "82.52%": "separator", "83,12%": "low_conf",
+                       "8196": "no_separator", "3,Ð": "garbled"}
+
+
+def test_second_reading_of_a_number_settles_or_doubts_it():
+    assert ocr_numbers.reconcile(("275", 73.0), ("2,75", 96.0)) == ("2,75", 96.0)  # vie lost the comma
+    assert ocr_numbers.reconcile(("Uy)", 0.0), ("2,75", 96.0)) == ("2,75", 96.0)  # vie read letters
+    text, conf = ocr_numbers.reconcile(("5,25", 95.8), ("3525", 62.0))  # other digits: not trusted
+    assert conf < ocr_numbers.LOW_CONF
+    assert ocr_numbers.reconcile(("190/QĐ-BNV", 95.0), ("190/QD-BNV", 90.0)) == ("190/QĐ-BNV", 95.0)
+
+
+def test_blank_scanned_page_is_no_text(tmp_path):
+    from PIL import Image
+
+    Image.fromarray(np.full((800, 600), 255, np.uint8)).save(tmp_path / "blank.pdf")
+    result = process_file(tmp_path / "blank.pdf")
+    assert result.error_code == "no_text"
