@@ -153,6 +153,7 @@ class RawObservation:
     match_score: float | None = None
     responsible: str | None = None  # the agency a scoring table names as responsible (not the entity)
     number: str | None = None  # the criterion's number as printed (STT "6.1.1"), for sentences that cite it
+    year_stated: bool = True  # False: the year is the document's report year, not printed with the value
     flags: list[Flag] = field(default_factory=list)
     also_at: list[Source] = field(default_factory=list)
     stated_elsewhere: list[float] = field(default_factory=list)  # other figures printed for this fact (flagged)
@@ -172,6 +173,7 @@ class DocumentMeta:
     subject: str | None = None  # entity the document's own figures are about
     primary_index: str | None = None
     source_kind: str = "report"  # report | national_dataset
+    year_source: str = ""  # where report_year came from: title | subject | date | '' (unknown)
 
 
 @dataclass

@@ -39,6 +39,7 @@ _W = f"{{{W}}}"
 # Limits against hostile files (zip bombs, absurd tables); real reports are far below them.
 MAX_XML_BYTES = 60_000_000
 MAX_TABLE_CELLS = 200_000
+MAX_SPAN = 1_000  # columns one cell may span
 
 
 class RunFonts:
@@ -198,22 +199,24 @@ def _read_table(tbl: etree._Element, number: int, page: int | None, fonts: RunFo
         trpr = tr.find(_W + "trPr")
         col = 0
         if trpr is not None and (gb := trpr.find(_W + "gridBefore")) is not None:
-            col = int(gb.get(_W + "val", "0") or 0)
+            col = _span_value(gb, number)
             row.extend([None] * col)
+            n_cells += col
         for tc in tr.findall(_W + "tc"):
-            n_cells += 1
-            if n_cells > MAX_TABLE_CELLS:
-                raise ExtractionError(f"table {number} has more than {MAX_TABLE_CELLS} cells", "too_large")
             tcpr = tc.find(_W + "tcPr")
             span = 1
             vmerge = None
             if tcpr is not None:
                 gs = tcpr.find(_W + "gridSpan")
                 if gs is not None:
-                    span = max(1, int(gs.get(_W + "val", "1") or 1))
+                    span = max(1, _span_value(gs, number))
                 vm = tcpr.find(_W + "vMerge")
                 if vm is not None:
                     vmerge = vm.get(_W + "val", "continue")
+            n_cells += span  # grid positions, not XML cells: a declared span is counted before it is built
+            if n_cells > MAX_TABLE_CELLS:
+                raise ExtractionError(f"table {number} has more than {MAX_TABLE_CELLS} cells (spans counted)",
+                                      "too_large")
             above = grid[r - 1][col] if r > 0 and col < len(grid[r - 1]) else None
             if vmerge == "continue" and above is not None:
                 if above.row + above.rowspan == r:
@@ -228,6 +231,18 @@ def _read_table(tbl: etree._Element, number: int, page: int | None, fonts: RunFo
     for row in grid:
         row.extend([None] * (width - len(row)))
     return Table(number=number, grid=grid, page=page, pages=[page] if page else [])
+
+
+def _span_value(el: etree._Element, number: int) -> int:
+    """A gridSpan / gridBefore count, refused when no table of a report could have it (a hostile file
+    declaring 20,000,000 columns would otherwise be built cell by cell)."""
+    try:
+        value = int(el.get(_W + "val", "1") or 1)
+    except ValueError:
+        raise ExtractionError(f"table {number}: a cell span '{el.get(_W + 'val')}' is not a number", "damaged") from None
+    if value > MAX_SPAN:
+        raise ExtractionError(f"table {number}: a cell spans {value} columns (limit {MAX_SPAN})", "too_large")
+    return value
 
 
 def _emphasised(p: etree._Element) -> bool:

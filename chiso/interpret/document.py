@@ -80,6 +80,7 @@ def interpret(doc: ExtractedDocument) -> Interpretation:
     found = state.prose
     observations = merge_prose(state.tables, found.observations, found.ranks, state.entity, meta.report_year,
                                found.nationals)
+    _flag_guessed_years(meta, observations)
     # the families the document reports: those it gives figures for, and those its title names
     meta.indices = sort_indices({o.index for o in observations} | set(detect_indices(meta.title)))
     return Interpretation(meta=meta, observations=observations, flags=state.flags + found.flags,
@@ -128,3 +129,14 @@ def _dominant_index(doc: ExtractedDocument) -> str | None:
         for name in detect_indices(b.text):
             counts[name] = counts.get(name, 0) + 1
     return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def _flag_guessed_years(meta: DocumentMeta, observations: list[RawObservation]) -> None:
+    """A value whose year is the report year, when that year came only from the issue date, may be a
+    year off (a 2024 report issued in 2025): it says so."""
+    if meta.year_source != "date":
+        return
+    for o in observations:
+        if not o.year_stated and o.year == meta.report_year:
+            o.flags.append(Flag("year_guessed", f"year {o.year} taken from the issue date ({meta.date}): the "
+                                                "text does not say which year this value describes", "warning"))

@@ -167,9 +167,9 @@ def read_meta(doc: ExtractedDocument) -> DocumentMeta:
     years = [int(y) for y in re.findall(r"(?<!\d)(20[0-4]\d|199\d)(?!\d)", meta.title)]
     years = [y for y in years if day is None or y <= day.year]
     if years:
-        meta.report_year = years[0]
+        meta.report_year, meta.year_source = years[0], "title"
     elif day is not None:
-        meta.report_year = day.year
+        meta.report_year, meta.year_source = day.year, "date"
     return meta
 
 
@@ -189,3 +189,4 @@ def _most_mentioned_province(text: str) -> str | None:
     if not counts:
         return None
     return max(counts, key=lambda k: counts[k])
+

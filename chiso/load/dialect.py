@@ -174,3 +174,13 @@ def serialize_load(conn: Connection) -> None:
     """Called first in a document's load transaction: one load at a time across every machine, so
     the "already loaded?" answer holds until COMMIT and cross-source conflicts see every document."""
     lock(conn, LOAD_LOCK)
+
+
+def snapshot(engine: Engine) -> Connection:
+    """A connection whose reads all see one moment of the warehouse, while other machines load: on
+    PostgreSQL a REPEATABLE READ transaction (its default, READ COMMITTED, gives each statement its
+    own snapshot); a SQLite read transaction already keeps one snapshot (WAL)."""
+    conn = engine.connect()
+    if engine.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn

@@ -27,6 +27,7 @@ from sqlalchemy import text
 from chiso.load.columns import column, flag_codes
 from chiso.load.datapackage import write_datapackage
 from chiso.load.datasette_meta import write_datasette_metadata
+from chiso.load.dialect import snapshot
 from chiso.load.facts import BEST_COLUMNS, best_table, wide_table
 from chiso.load.filters import ExportFilter
 from chiso.load.warehouse import Warehouse
@@ -73,7 +74,7 @@ def export(warehouse: Warehouse, outdir: str | Path, *, index: Sequence[str] = (
     wanted = ExportFilter.parse(index, province, year)
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    with warehouse.engine.connect() as conn:
+    with snapshot(warehouse.engine) as conn:  # observations and documents as of one moment
         ranked = pd.read_sql(text(_OBS_SQL), conn)
         docs = pd.read_sql(text(_DOC_SQL), conn)
     # the row order of the SQL, in code-point order on every engine (a PostgreSQL collation such as

@@ -121,7 +121,9 @@ def _read_sentence(sentence: str, mentions: list[Mention], numbers: list[NumberM
         if earlier and out and out[-1][1].year != year:
             label = out[-1][1].label
         for m in subject:
-            out.append((nm, _observation(m, label, year, nm, ctx, src(sentence.strip()))))
+            obs = _observation(m, label, year, nm, ctx, src(sentence.strip()))
+            obs.year_stated = bool(earlier or stated_year)
+            out.append((nm, obs))
         prev_end = nm.end
     return out
 

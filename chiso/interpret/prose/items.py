@@ -47,7 +47,7 @@ def read_items(text: str, ctx: ProseContext, src: Sources) -> Findings:
     group = ctx.memory.get("list_parent") if marker == "+" else None
     obs = RawObservation(index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=label, value=rd.value,
                          unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max, decimals=rd.decimals,
-                         source=src(text.strip()), group=group, number=m.group("num"))
+                         source=src(text.strip()), group=group, number=m.group("num"), year_stated=False)
     rk = RANK_AT.search(text, nm.end)
     if rk:
         set_rank(obs, rk)

@@ -102,7 +102,7 @@ def read_respectively(text: str, ctx: ProseContext, src: Sources) -> Findings:
         ctx.claim(m.start(), m.end())
         for label, rd in zip(labels, values, strict=True):
             found.observations.append(RawObservation(
-                index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=label, value=rd.value,
+                index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=label, value=rd.value, year_stated=False,
                 unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, decimals=rd.decimals,
                 source=src(m.group(0)), survey=survey))
     return found
@@ -119,7 +119,7 @@ def read_named_extremes(text: str, ctx: ProseContext, src: Sources) -> Findings:
         if label is None:
             continue
         found.observations.append(RawObservation(
-            index=ctx.index, year=ctx.report_year or 0, entity=clean_label(em.group("ent")), label=label,
+            index=ctx.index, year=ctx.report_year or 0, entity=clean_label(em.group("ent")), label=label, year_stated=False,
             value=nums[0].reading.value, unit="%" if em.group("u") == "%" else ctx.unit,
             decimals=nums[0].reading.decimals, source=src(em.group(0)), rank_scope="province", is_total=total))
     return found

@@ -159,7 +159,7 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
     obs = RawObservation(index=ctx.index, year=year, entity=entity, label=label, value=rd.value,
                          unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max,
                          decimals=rd.decimals, source=src(clause.strip()), is_total=total,
-                         number=cited.group(1) if cited else None)
+                         number=cited.group(1) if cited else None, year_stated=bool(years))
     if _SELF.search(clause[: nm.start]) and not re.search(r"thẩm\s+định", clause, re.I):
         obs.measure = "self_assessed"  # "Tổng điểm tỉnh tự đánh giá … là 65/66,5 điểm": not the appraised score
     rk = RANK_AT.search(clause, nm.end)

@@ -115,7 +115,7 @@ def _read_entities(t: Table, shape: TableShape, ctx: TableContext) -> list[RawOb
             obs = RawObservation(index=ctx.index, year=vc.year or ctx.report_year or 0, entity=entity,
                                  label=label, value=rd.value, unit=unit_of(rd, vc.header, ctx), max=rd.max,
                                  decimals=rd.decimals, source=source(t, r, vc.index), rank_scope="province",
-                                 measure=measure[vc.index],
+                                 measure=measure[vc.index], year_stated=vc.year is not None,
                                  is_total=names_total(label) and measure[vc.index] == "value")
             if rank_col is not None and vc is value_cols[-1]:
                 attach_rank(obs, t.text(r, rank_col.index))
@@ -143,7 +143,7 @@ def _read_places(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObse
             entity = ctx.entity if col.place == ctx.entity or (ctx.entity and col.place in ctx.entity) else col.place
             out.append(RawObservation(index=ctx.index, year=year, entity=entity or "", label=label, value=rd.value,
                                       unit=unit_of(rd, col.header, ctx), max=rd.max, decimals=rd.decimals,
-                                      source=source(t, r, col.index)))
+                                      source=source(t, r, col.index), year_stated=False))
     return out
 
 

@@ -60,7 +60,8 @@ def read_scores(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObser
                                  value=rd.value, unit=unit_of(rd, col.header, ctx) or "points",
                                  max=(mx.value if mx else rd.max), decimals=rd.decimals, measure=measure,
                                  source=source(t, r, col.index), is_total=role == "total",
-                                 responsible=responsible, number=stt or None)
+                                 responsible=responsible, number=stt or None,
+                                 year_stated=any(c.year for c in shape.cols))
             if rank_col is not None and measure == "value":
                 attach_rank(obs, t.text(r, rank_col.index))
             out.append(obs)
