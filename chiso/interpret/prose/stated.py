@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from chiso.interpret.prose.context import NUM, RANK_AT, Findings, ProseContext, Sources, set_rank
-from chiso.interpret.prose.subjects import entity_in, label_for, subject_before
+from chiso.interpret.prose.subjects import entity_in, label_for, names_a_criterion, subject_before
 from chiso.model import RawObservation
 from chiso.normalize.numbers import NumberMatch, find_numbers
 from chiso.normalize.text import clean_label
@@ -24,11 +24,12 @@ RESPECTIVELY = re.compile(r"lần\s+lượt\s+(?:là|đạt|được)?\s*(?P<val
                           r"\s*%?)+)", re.I)
 _TARGET = re.compile(r"phấn\s+đấu|mục\s+tiêu|chỉ\s+tiêu|kế\s+hoạch\s+đề\s+ra|dự\s+kiến", re.I)
 _CHANGE_BEFORE = re.compile(r"(tăng|giảm|cao\s+hơn|thấp\s+hơn|chênh\s+lệch)\s*(?:là|thêm)?\s*$", re.I)
-_STATE = re.compile(r"(?:đạt|là|được)\s*(?:mức\s*)?$", re.I)
+_STATE = re.compile(r"(?:đạt|là|được)\s*(?:mức\s*)?$|\S\s*:\s*$", re.I)
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 PREV = re.compile(
     r"(?<!tăng\s)(?<!giảm\s)(?:so\s+với|(?:cao|thấp)\s+hơn)\s+(?:cùng\s+kỳ\s+)?năm\s+(?P<y1>20\d\d)\s*"
-    r"(?:\(\s*(?:đạt\s*)?(?P<v1>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?\s*\)"
+    r"(?:\(\s*(?:đạt\s*)?(?P<v1>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
+    r"(?:\s*[,;]\s*(?:xếp\s*(?:thứ|hạng)|đứng\s*thứ)\s*(?P<r1>\d{1,3})\s*/\s*(?P<n1>\d{1,3}))?\s*\)"
     r"|,?\s*(?:đạt|là)\s*(?P<v2>" + NUM + r")\s*(?:%|điểm))"
     r"|\(\s*năm\s+(?P<y3>20\d\d)\s*(?:đạt|là|:)?\s*(?P<v3>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?\s*\)", re.I)
 PREV_RANK = re.compile(r"\(\s*năm\s+(20\d\d)\s+(?:xếp\s*(?:thứ|hạng)|đứng\s+thứ)\s*(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
@@ -75,6 +76,12 @@ def _take_pending_rank(clause: str, state: _State) -> None:
     state.pending_rank = None
 
 
+def _named_just_before(before: str, ctx: ProseContext) -> bool:
+    """The words since the last list separator name a criterion of the index."""
+    item = re.split(r"[,;:]\s*|\bvà\s+", before)[-1].strip()
+    return bool(item) and names_a_criterion(item, ctx.index, ctx.report_year)
+
+
 def _take_earlier_ranks(clause: str, state: _State, found: Findings) -> None:
     """`(năm 2022 xếp thứ 41/63)` after the previous year's value: its rank."""
     for rm in PREV_RANK.finditer(clause):
@@ -90,9 +97,15 @@ _SELF = re.compile(r"tự\s+(?:đánh\s+giá|chấm)", re.I)
 
 
 def _is_value_position(clause: str, nm: NumberMatch, ctx: ProseContext, target: bool) -> bool:
-    """Is this number stated as the subject's value (not a change, threshold, count or target)?"""
+    """Is this number stated as the subject's value (not a change, threshold, count or target)?
+
+    A value follows `đạt`, `là`, `được` or a colon; in a list it may follow a criterion's own name
+    directly ("Y tế công lập 1,83 điểm").
+    """
     rd, before = nm.reading, clause[: nm.start]
-    if not _STATE.search(before) or _CHANGE_BEFORE.search(before):
+    if _CHANGE_BEFORE.search(before):
+        return False
+    if not _STATE.search(before) and not (rd.unit in ("points", "%") and _named_just_before(before, ctx)):
         return False
     if re.search(r"(?:trên|dưới|từ|khoảng|gần|hơn)\s*$", before, re.I) or target:
         return False
@@ -180,6 +193,13 @@ def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservatio
                     src: Sources, state: _State) -> list[RawObservation]:
     """Values of earlier years cited for the clause's subject (or the one it continues)."""
     subj = main
+    if subj is None and prevs:  # "Chỉ số nội dung này tăng 0,26 điểm so với năm 2014 (5,48 điểm)"
+        head = clause[: prevs[0].start()]
+        change = list(re.finditer(r"\b(?:tăng|giảm)\b", head, re.I))
+        label, total = label_for(subject_before(clause, change[-1].start() if change else prevs[0].start()), ctx)
+        if label is not None and ctx.report_year is not None:
+            subj = RawObservation(index=ctx.index, year=ctx.report_year, entity=entity_in(clause, ctx), label=label,
+                                  value=0.0, unit=ctx.unit, source=src(""), is_total=total)
     if subj is None and state.last is not None:
         subj = RawObservation(index=ctx.index, year=0, entity=state.last.entity, label=state.last.label, value=0.0,
                               unit=ctx.unit, source=src(""), is_total=state.last.is_total)
@@ -196,7 +216,9 @@ def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservatio
                               source=src(clause.strip()), group=subj.group, is_total=subj.is_total)
         rest = clause[pm.end():]
         rk = RANK_AT.search(rest)
-        if rk and not PREV.search(rest[: rk.start()]) and not re.search(r"đạt\s*" + NUM, rest[: rk.start()]):
+        if pm.group("r1"):  # "(38,23 điểm, xếp thứ 9/63)"
+            prev.rank, prev.rank_of = int(pm.group("r1")), int(pm.group("n1"))
+        elif rk and not PREV.search(rest[: rk.start()]) and not re.search(r"đạt\s*" + NUM, rest[: rk.start()]):
             set_rank(prev, rk)
         out.append(prev)
     for rm in PREV_RANK.finditer(clause):  # "(năm 2022 xếp thứ 41/63)"

@@ -9,10 +9,14 @@ heading. A value whose subject cannot be resolved is not loaded.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
+from chiso.db.catalogue import catalogue
 from chiso.db.indices import names_index, strip_index_name
 from chiso.interpret.prose.context import ProseContext
-from chiso.normalize.text import clean_label, clean_text
+from chiso.normalize.text import clean_label, clean_text, match_key
 
 _INTRO = re.compile(
     r"(?:^|[\s,;(])(?:tiêu\s+chí(?:\s+thành\s+phần)?|chỉ\s+số(?:\s+thành\s+phần|\s+nội\s+dung)?|nội\s+dung"
@@ -116,6 +120,10 @@ def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
     if _SATISFACTION_WITH.match(subject):
         return clean_label(subject), False  # "Mức độ hài lòng đối với công chức … đạt 81,62%"
     stripped = re.sub(r"^(?:cụ\s+thể|theo\s+đó|trong\s+đó|đồng\s+thời|như\s+vậy)\s*,?\s*", "", subject, flags=re.I)
+    if re.fullmatch(r"(?:chỉ\s+số|trục|lĩnh\s+vực|nội\s+dung|nhóm)(?:\s+nội\s+dung|\s+thành\s+phần)?\s+này", stripped, re.I):
+        return _from_heading(ctx)  # "Chỉ số nội dung này …": the section's own
+    if names_a_criterion(stripped, ctx.index, ctx.report_year):
+        return clean_label(stripped), False
     if _MEASURE_LABEL.match(stripped) and not _GENERIC.match(stripped) and len(stripped) < 220 \
             and not re.search(r"tối\s+đa|tối\s+thiểu|điểm\s+chuẩn", stripped, re.I):  # a maximum is not a score
         return clean_label(stripped), False
@@ -123,3 +131,21 @@ def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
     if _GENERIC.match(stripped) or re.fullmatch(r"(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+", stripped, re.I):
         return _from_heading(ctx)
     return None, False
+
+
+CATALOGUE_NAME_SCORE = 92.0
+
+
+@lru_cache(maxsize=4096)
+def names_a_criterion(text: str, index: str, year: int | None) -> bool:
+    """Is the phrase the name of a criterion of the index (of the methodology of that year)? A subject
+    that is a criterion's own name ("Tri thức công dân", "Tham gia của người dân ở cấp cơ sở") is a label
+    even without `tiêu chí` or `chỉ số` before it."""
+    key = match_key(clean_label(text))
+    if len(key) < 6 or year is None:
+        return False
+    cat = catalogue()
+    period = cat.period_for(index, year)
+    keys = [k for n in (cat.in_period(index, period) if period else []) for k in n.keys]
+    best = process.extractOne(key, keys, scorer=fuzz.ratio) if keys else None
+    return bool(best and best[1] >= CATALOGUE_NAME_SCORE)
