@@ -1,6 +1,6 @@
 """Scanned PDFs read by OCR (chiso/extract/ocr.py) on real scans of the project's fixtures.
 
-The scans (fixtures/scans/, made by fixtures/make_scans.py) are the text fixtures rasterised
+The scans (tests/scans/, made by fixtures/make_scans.py) are the text fixtures rasterised
 at 200 dpi, tilted 0.3–0.8°, blurred and noisy, saved as image-only PDFs; their expected
 files are the text fixtures' own. Real Tesseract runs here (tesserocr + the `vie`/`eng`
 models); only the missing-Tesseract case hides the models.
@@ -23,7 +23,7 @@ from chiso.extract.pdf_words import page_words
 from chiso.pipeline import process_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-SCANS = FIXTURES / "scans"
+SCANS = Path(__file__).resolve().parent / "scans"
 needs_tesseract = pytest.mark.skipif(ocr.unavailable_reason() is not None,
                                      reason=f"Tesseract missing: {ocr.unavailable_reason()}")
 
