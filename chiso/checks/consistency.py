@@ -45,11 +45,25 @@ def expected_rank_of(year: int, published: date | None) -> set[int]:
 
 
 def check_document(result: Interpretation) -> None:
+    _withhold_impossible(result)
     obs = result.observations
     published = _doc_day(result.meta)
     _check_ranges(obs, published)
     _check_changes(obs)
     _check_aggregates(obs)
+
+
+def _withhold_impossible(result: Interpretation) -> None:
+    """A percentage above 100 or below 0 cannot be a value ('859,1%' for 85,91%): it is not loaded; the
+    document keeps a flag saying what was printed and where (a wrong number is worse than a missing one)."""
+    kept = []
+    for o in result.observations:
+        if o.unit == "%" and not (0 <= o.value <= 100) and o.measure == "value" and o.change is None:
+            result.flags.append((Flag("implausible_number", f"'{o.label[:60]}' printed as {o.value:g}%: not a "
+                                                            "percentage, not loaded", "warning"), o.source))
+            continue
+        kept.append(o)
+    result.observations = kept
 
 
 def _flag(o: RawObservation, code: str, message: str, severity: str = "warning") -> None:

@@ -66,7 +66,7 @@ def _attach(target: RawObservation, other: RawObservation) -> None:
 _SUM_LABEL = re.compile(r"^(?:tổng\s*(?:cộng|điểm|số)?|cộng)\b", re.I)
 
 
-def _merge_one(out: list[RawObservation], p: RawObservation) -> None:
+def _merge_one(out: list[RawObservation], p: RawObservation, strict_only: bool = False) -> None:
     same_fact = [t for t in out if t.index == p.index and t.year == p.year and entity_key(t.entity) == entity_key(p.entity)
                  and t.survey == p.survey and t.measure == p.measure and _compatible_max(t, p)
                  and (t.group is None or p.group is None or match_key(t.group) == match_key(p.group))]
@@ -74,6 +74,9 @@ def _merge_one(out: list[RawObservation], p: RawObservation) -> None:
     named = numbered or [(100.0, t) for t in same_fact if p.is_total and t.is_total] or \
         [(strict_similarity(t.label, p.label), t) for t in same_fact if not p.is_total and not t.is_total]
     named = sorted((x for x in named if x[0] >= 85), key=lambda x: -x[0])
+    if named and strict_only and not same_value(named[0][1], p):
+        out.append(p)  # two tables printing other figures under one name: both kept as printed
+        return
     if named:
         t = named[0][1]
         if same_value(t, p):
@@ -90,6 +93,9 @@ def _merge_one(out: list[RawObservation], p: RawObservation) -> None:
             t.stated_elsewhere.append(p.value)
             if p.rank is not None and t.rank is None:
                 t.rank, t.rank_of = p.rank, p.rank_of
+        return
+    if strict_only:
+        out.append(p)
         return
     loose = sorted(((similarity(t.label, p.label), t) for t in same_fact if same_value(t, p)), key=lambda x: -x[0])
     if loose and loose[0][0] >= 70:
@@ -133,7 +139,9 @@ def _attach_ranks(out: list[RawObservation], ranks: list[RankStatement], entity:
 
 def merge_prose(tables: list[RawObservation], prose: list[RawObservation], ranks: list[RankStatement],
                 entity: str, report_year: int | None, nationals: list[NationalStatement]) -> list[RawObservation]:
-    out = list(tables)
+    out: list[RawObservation] = []
+    for t in tables:  # a summary table and a detail table printing the same fact: one observation
+        _merge_one(out, t, strict_only=True)
     for p in prose:
         _merge_one(out, p)
     _add_nationals(out, nationals, entity, report_year)
