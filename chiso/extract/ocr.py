@@ -8,24 +8,35 @@ read with Tesseract's Vietnamese model. The result is the word dicts of
 rules as pdfplumber edges, so the same paragraph, table and sentence readers serve text PDFs
 and scans. Positions are those of the levelled page (within a few points of the scan's).
 
-Binding: **tesserocr** (Tesseract's C++ API in-process). Measured here on the fixture scans
-(15 pages, 200 dpi, tilted, noisy; 2 cores shared with other work), psm 3, rules erased:
-tesserocr 2.0 s/page, 742/793 numbers; pytesseract (a `tesseract` process per call, the model
-loaded each time) 6.4 s/page, 729/793; OCRmyPDF (`--deskew`, its text layer read back) took
-40 s for 4 pages, and gives a text layer without word confidences. The in-process API also
-makes the second reading of every number (below) cost milliseconds instead of a process
-each, and gives per-row heights for font sizes. It installs from a PyPI wheel that bundles
-libtesseract (no compiler, no binary); only the models come from Debian (`tesseract-ocr-vie`;
-`tesseract-ocr` brings `eng`) or any folder named by `TESSDATA_PREFIX`.
+Binding: **tesserocr** (Tesseract's C++ API in-process), chosen by measurement here on the
+fixture scans (15 pages at 200 dpi, tilted 0.3–0.8°, noisy; numbers of 2+ digits found /
+wrong, of 793; 2 cores shared with other work), rules erased, psm 3:
+- tesserocr (libtesseract 5.5 in its wheel): 742 / 37, 2.0 s/page;
+- pytesseract (Debian's `tesseract` 5.3, a process per call, the model loaded each time):
+  729 / 42, 6.4 s/page;
+- OCRmyPDF 17 (`-l vie --deskew`, its text layer read back with pdfium): 712 / 72, 186 s for
+  the 15 pages, and its PDF text layer keeps no word confidence.
+The in-process API also makes the second reading of each number (below) cost milliseconds
+instead of a process, and gives each row's height for font sizes. It installs from a PyPI
+wheel that bundles libtesseract (no compiler, no binary): only the models come from Debian
+(`tesseract-ocr-vie`; `tesseract-ocr` brings `eng`) or a folder named by `TESSDATA_PREFIX`.
 
-Settings, measured on the same pages (numbers found / wrong numbers among 793):
-- 200 dpi, not 300: a 200-dpi scan rendered at 300 dpi is only interpolated (715/79 vs 742/37);
-- psm 11 (sparse text), not 3/4/6: table cells and prose words alike (761/20 vs 742/37 for 3,
-  717/76 for 4, 702/78 for 6); reading order comes from the positions, not from Tesseract;
-- rules erased before OCR: 606/95 without (psm 3);
-- every token holding a digit read again with `eng` (`ocr_numbers.reconcile`): `vie` drops
-  decimal commas in cells; the empty cells of a ruled table are read again one by one
-  (Tesseract's page layout drops a lone `3` in an STT or rank column).
+Settings, measured on the same pages (found / wrong):
+- 200 dpi, not 300: the scans are 200 dpi; rendered at 300 they are only interpolated
+  (psm 3: 742 / 37 at 200, 715 / 79 at 300; psm 11: 761 / 20 at both);
+- psm 11 (sparse text): 761 / 20, against psm 3 742 / 37, psm 4 717 / 76, psm 6 702 / 78 (at 300);
+  reading order comes from the positions (`group_lines`), not from Tesseract;
+- rules erased before OCR: without, psm 3 found 606 / 95 (at 300);
+- models: `vie` + `eng` together 776 / 16 but slower; `Latin` (89 MB) no better on numbers;
+- every token holding a digit is read again with `eng` on its crop enlarged 2× (`vie` drops the
+  decimal comma in table cells: `275` for `2,75`), and the two readings reconciled
+  (`ocr_numbers.reconcile`); the empty cells of a ruled table are read again one by one
+  (Tesseract's page layout drops a lone `3` in an STT or rank column);
+- numbers still in doubt (`ocr_numbers.suspicious_numbers`) are left out of the page's words
+  and listed in the file's warnings: a missing value instead of a wrong one.
+End to end (`chiso ingest` + the scorer) on scans of the development corpus's SIPAS report,
+made the same way: ruled P 1.000 R 0.981, borderless P 1.000 R 0.957 (text PDFs: 1.000 / 1.000);
+31 pages in 133 s with 2 workers, 2.3 s on a re-run from the cache.
 
 Results are cached on disk per (file sha256, page, settings) in `$CHISO_CACHE/ocr` (default
 `~/.cache/chiso/ocr`): a re-run reads no page twice.
