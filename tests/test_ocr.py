@@ -184,6 +184,32 @@ def test_second_reading_of_a_number_settles_or_doubts_it():
     assert ocr_numbers.reconcile(("190/QĐ-BNV", 95.0), ("190/QD-BNV", 90.0)) == ("190/QĐ-BNV", 95.0)
 
 
+def _stamp(page: pdfium.PdfPage, pdf: pdfium.PdfDocument, text: str) -> None:
+    """Put a line of real text on a page, as a scanner's software stamps its name on a scan."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    font = pdfium_c.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
+    obj = pdfium_c.FPDFPageObj_CreateTextObj(pdf.raw, font, 9.0)
+    buf = ctypes.create_string_buffer((text + "\x00").encode("utf-16-le"))
+    pdfium_c.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+    pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 20, 10)
+    pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+    pdfium_c.FPDFPage_GenerateContent(page.raw)
+
+
+@needs_tesseract
+def test_a_scan_with_a_few_stamped_words_is_still_read_by_ocr(tmp_path):
+    pdf = pdfium.PdfDocument.new()
+    pdf.import_pages(pdfium.PdfDocument(SCANS / "quangtri-par-2022-scan.pdf"), [0])
+    _stamp(pdf[0], pdf, "Scanned by OfficeScan 2016")
+    pdf.save(tmp_path / "stamped.pdf")
+    doc = read_pdf(tmp_path / "stamped.pdf", "x")
+    assert doc.stats["ocr_pages"] == 1
+    assert any("QUYẾT ĐỊNH" in b.text for b in doc.texts)
+
+
 def test_blank_scanned_page_is_no_text(tmp_path):
     from PIL import Image
 
