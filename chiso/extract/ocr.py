@@ -20,6 +20,8 @@ The in-process API also makes the second reading of each number (below) cost mil
 instead of a process, and gives each row's height for font sizes. It installs from a PyPI
 wheel that bundles libtesseract (no compiler, no binary): only the models come from Debian
 (`tesseract-ocr-vie`; `tesseract-ocr` brings `eng`) or a folder named by `TESSDATA_PREFIX`.
+That libtesseract is built without OpenMP: a page is read on one core, and the cores are used
+by the pipeline's worker processes, one file each (pages of a file in turn).
 
 Settings, measured on the same pages (found / wrong):
 - 200 dpi, not 300: the scans are 200 dpi; rendered at 300 they are only interpolated
@@ -62,8 +64,6 @@ from chiso.extract import ocr_numbers
 from chiso.extract.ocr_lines import deskew, erase, ink, ruling_edges
 from chiso.extract.pdf_words import PageWords, group_lines
 from chiso.normalize.text import nfc
-
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # files run in parallel processes already
 
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
 CACHE_VERSION = 3  # bump when the words produced for the same page change
