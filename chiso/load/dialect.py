@@ -184,13 +184,3 @@ def snapshot(engine: Engine) -> Connection:
     if engine.dialect.name == "postgresql":
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
     return conn
-
-
-def snapshot(engine: Engine) -> Connection:
-    """A connection whose reads all see one moment of the warehouse, while other machines load: on
-    PostgreSQL a REPEATABLE READ transaction (its default, READ COMMITTED, gives each statement its
-    own snapshot); a SQLite read transaction already keeps one snapshot (WAL)."""
-    conn = engine.connect()
-    if engine.dialect.name == "postgresql":
-        conn = conn.execution_options(isolation_level="REPEATABLE READ")
-    return conn
