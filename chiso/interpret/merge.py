@@ -63,13 +63,22 @@ def _attach(target: RawObservation, other: RawObservation) -> None:
         target.change, target.change_decimals = other.change, other.change_decimals
 
 
+_GROUP_ORDINAL = re.compile(r"^(?:lĩnh\s*vực|nhóm|phần|trục|nội\s*dung)?\s*(?:[IVX]+|\d+)\s*[.:)\-–]\s*", re.I)
+
+
+def _group_key(group: str) -> str:
+    """A group's name without its ordinal: a table heads the rows `Lĩnh vực 1. Công tác chỉ đạo…`
+    where the report's list says `Công tác chỉ đạo…`; both are one area."""
+    return match_key(_GROUP_ORDINAL.sub("", group.strip()))
+
+
 _SUM_LABEL = re.compile(r"^(?:tổng\s*(?:cộng|điểm|số)?|cộng)\b", re.I)
 
 
 def _merge_one(out: list[RawObservation], p: RawObservation, strict_only: bool = False) -> None:
     same_fact = [t for t in out if t.index == p.index and t.year == p.year and entity_key(t.entity) == entity_key(p.entity)
                  and t.survey == p.survey and t.measure == p.measure and _compatible_max(t, p)
-                 and (t.group is None or p.group is None or match_key(t.group) == match_key(p.group))]
+                 and (t.group is None or p.group is None or _group_key(t.group) == _group_key(p.group))]
     numbered = [(100.0, t) for t in same_fact if p.number and t.number == p.number]
     named = numbered or [(100.0, t) for t in same_fact if p.is_total and t.is_total] or \
         [(strict_similarity(t.label, p.label), t) for t in same_fact if not p.is_total and not t.is_total]
@@ -97,7 +106,10 @@ def _merge_one(out: list[RawObservation], p: RawObservation, strict_only: bool =
     if strict_only:
         out.append(p)
         return
-    loose = sorted(((similarity(t.label, p.label), t) for t in same_fact if same_value(t, p)), key=lambda x: -x[0])
+    # Alike labels and the same figure: one fact stated twice. A figure rounded differently (1,247 and
+    # 1,25) under merely alike labels is two facts that happen to be close.
+    loose = sorted(((similarity(t.label, p.label), t) for t in same_fact
+                    if same_value(t, p) and t.decimals == p.decimals), key=lambda x: -x[0])
     if loose and loose[0][0] >= 70:
         _attach(loose[0][1], p)
         return

@@ -31,7 +31,8 @@ PREV = re.compile(
     r"(?:\(\s*(?:đạt\s*)?(?P<v1>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
     r"(?:\s*[,;]\s*(?:xếp\s*(?:thứ|hạng)|đứng\s*thứ)\s*(?P<r1>\d{1,3})\s*/\s*(?P<n1>\d{1,3}))?\s*\)"
     r"|,?\s*(?:đạt|là)\s*(?P<v2>" + NUM + r")\s*(?:%|điểm))"
-    r"|\(\s*năm\s+(?P<y3>20\d\d)\s*(?:đạt|là|:)?\s*(?P<v3>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?\s*\)", re.I)
+    r"|\(\s*năm\s+(?P<y3>20\d\d)\s*(?:đạt|là|:)?\s*(?P<v3>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
+    r"(?:\s*[,;]\s*(?:xếp\s*(?:thứ|hạng)|đứng\s*thứ)\s*(?P<r3>\d{1,3})\s*/\s*(?P<n3>\d{1,3}))?\s*\)", re.I)
 PREV_RANK = re.compile(r"\(\s*năm\s+(20\d\d)\s+(?:xếp\s*(?:thứ|hạng)|đứng\s+thứ)\s*(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
 CLAUSE = re.compile(r"[^;]+?(?=;|\.\s+(?=[A-ZĐÀ-Ỹ])|$)")
 
@@ -53,11 +54,29 @@ def _within(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+_CLAUSE_BREAK = re.compile(r";|\.\s+(?=[A-ZĐÀ-Ỹ])")
+# "… đạt 24,163/32 điểm, trong đó điểm quy đổi … đạt 8,236/10 điểm và điểm khảo sát … đạt 15,927/22 điểm":
+# a new measured subject after a stated value opens a clause of its own.
+_SUBCLAUSE_BREAK = re.compile(r"(?:,\s*trong\s+đó(?:\s+có)?\s*,?\s*|,?\s+và\s+)"
+                              r"(?=(?:tổng\s+)?(?:điểm|mức\s+độ\s+hài\s+lòng|tỷ\s+lệ\s+hài\s+lòng)\s)", re.I)
+
+
+def _clause_cuts(text: str) -> list[re.Match[str]]:
+    """Where clauses end: `;`, a sentence end, and a new measured subject after a value."""
+    cuts = list(_CLAUSE_BREAK.finditer(text))
+    bounds = [0, *(c.end() for c in cuts), len(text)]
+    for sub in _SUBCLAUSE_BREAK.finditer(text):
+        start = max(b for b in bounds if b <= sub.start())
+        if re.search(r"đạt\s*" + NUM, text[start: sub.start()]):
+            cuts.append(sub)
+    return sorted(cuts, key=lambda m: m.start())
+
+
 def read_stated(text: str, ctx: ProseContext, src: Sources) -> Findings:
     found = Findings()
     state = _State()
     start = 0
-    for cut in [*re.finditer(r";|\.\s+(?=[A-ZĐÀ-Ỹ])", text), None]:
+    for cut in [*_clause_cuts(text), None]:
         end = cut.start() if cut else len(text)
         clause = text[start:end]
         if clause.strip():
@@ -216,10 +235,12 @@ def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservatio
                               source=src(clause.strip()), group=subj.group, is_total=subj.is_total)
         rest = clause[pm.end():]
         rk = RANK_AT.search(rest)
-        if pm.group("r1"):  # "(38,23 điểm, xếp thứ 9/63)"
-            prev.rank, prev.rank_of = int(pm.group("r1")), int(pm.group("n1"))
-        elif rk and not PREV.search(rest[: rk.start()]) and not re.search(r"đạt\s*" + NUM, rest[: rk.start()]):
-            set_rank(prev, rk)
+        own = next((g for g in ("1", "3") if pm.group("r" + g)), None)
+        if own:  # "(38,23 điểm, xếp thứ 9/63)"
+            prev.rank, prev.rank_of = int(pm.group("r" + own)), int(pm.group("n" + own))
+        elif main is None and rk and not PREV.search(rest[: rk.start()]) \
+                and not re.search(r"đạt\s*" + NUM, rest[: rk.start()]):
+            set_rank(prev, rk)  # a rank after the clause's own value is that value's, not the earlier year's
         out.append(prev)
     for rm in PREV_RANK.finditer(clause):  # "(năm 2022 xếp thứ 41/63)"
         for prev in out:

@@ -54,9 +54,17 @@ def looks_numeric(text: str) -> bool:
     return bool(t) and bool(_NUMERIC.fullmatch(t))
 
 
+def _spans_whole_row(t: Table, r: int) -> bool:
+    cell = t.cell(r, 0)
+    return cell is not None and cell.row == r and cell.colspan >= max(2, t.n_cols - 1)
+
+
 def header_rows(t: Table) -> int:
-    """Rows at the top that hold no figures (1–3)."""
+    """Rows at the top that hold no figures (1–3). A row that is one cell across the table below
+    the first row is a group heading (`Lĩnh vực 1. …`), the start of the body, not a header row."""
     for r in range(min(t.n_rows, 4)):
+        if r >= 1 and _spans_whole_row(t, r):
+            return r
         numeric = 0
         for c in range(t.n_cols):
             cell = t.cell(r, c)
