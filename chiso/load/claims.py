@@ -17,8 +17,9 @@ claims say: the loader's advisory lock and the sha256 check (warehouse.py, diale
 
 On SQLite one process owns the file; `LocalClaims` hands out the files in order (today's behaviour).
 
-The ingest loop plugs in through `open_claims(...)` and an iterator: `claimed_paths` (one file at a
-time) or `pooled` (keeps a process pool fed); it calls `release` once per file it was given.
+The ingest loop (chiso/pipeline) plugs in through `open_claims(...)`, then `claimed_paths` (one file at a
+time) or `claim_next(n)` / `finished()` / `wait()` (to keep a pool fed); it calls `release` once per
+file it was given, and `close()` at the end.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy import text
@@ -249,24 +249,3 @@ def claimed_paths(claims: Claims) -> Iterator[str]:
             return
         else:
             claims.wait()
-
-
-def pooled(claims: Claims, submit: Callable[[str], Future], in_flight: int) -> Iterator[tuple[str, Future]]:
-    """Keep `in_flight` claimed files submitted to a pool; yield (path, future) as each completes.
-    Closing the iterator (Ctrl-C) cancels what has not started."""
-    running: dict[Future, str] = {}
-    try:
-        while True:
-            for path in claims.claim_next(in_flight - len(running)):
-                running[submit(path)] = path
-            if not running:
-                if claims.finished():
-                    return
-                claims.wait()
-                continue
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield running.pop(fut), fut
-    finally:
-        for fut in running:
-            fut.cancel()
