@@ -42,17 +42,17 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except ChisoError as e:
             error(str(e))
-            code = e.exit_code
+            code, failure = e.exit_code, e
         except OSError as e:
             error(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "))
-            code = 2
+            code, failure = 2, e
         except Exception as e:  # a bug: the user gets one line and a way to report it
             error(f"internal error ({type(e).__name__}: {e}); run again with --debug for the traceback")
-            code = 70
-        if _DEBUG["on"]:
+            code, failure = 70, e
+        if _DEBUG["on"]:  # the exception itself: once its except clause is left, print_exc() has none
             import traceback
 
-            traceback.print_exc()
+            traceback.print_exception(failure)
         raise typer.Exit(code)
 
     return run

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,6 +53,8 @@ class Warehouse:
         self.url = url or DEFAULT_DB
         self.read_only = read_only
         self.engine = dialect.make_engine(self.url, read_only)
+        if not read_only:
+            _require_writable(self.url)
         # one transaction, locked (IMMEDIATE on SQLite, an advisory lock on PostgreSQL): processes
         # starting together do not race on DDL; the schema version is checked (migrations.py)
         try:
@@ -213,6 +216,15 @@ class Warehouse:
                         "document_id": doc_id, "created_at": now()})
         if new:
             conn.execute(insert(ReviewItem), new)
+
+
+def _require_writable(url: str) -> None:
+    """A warehouse file this process may not write (its permissions, a read-only disk) is refused when
+    opened: SQLite opens it read-only without a word and fails only at the first write."""
+    path = dialect.sqlite_path(url) if dialect.is_sqlite(url) else None
+    if path is not None and path.is_file() and not os.access(path, os.W_OK):
+        raise dialect.WarehouseError(f"cannot write to the warehouse {path}: the file is read-only (its "
+                                     "permissions, or a read-only disk)")
 
 
 def _stored_values(conn, doc_id: int, observations: list[RawObservation]) -> list[StoredValue]:  # noqa: ANN001
