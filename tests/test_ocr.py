@@ -27,8 +27,8 @@ SCANS = Path(__file__).resolve().parent / "scans"
 needs_tesseract = pytest.mark.skipif(ocr.unavailable_reason() is not None,
                                      reason=f"Tesseract missing: {ocr.unavailable_reason()}")
 
-# values the OCR path finds (of the expected), measured on these scans; none may be wrong
-MIN_FOUND = {"sonla-sipas-2023-scan.pdf": 155, "quangtri-par-2022-scan.pdf": 45, "hagiang-papi-2019-scan.pdf": 60}
+# values the OCR path finds (of 166, 53, 66 expected; measured 161, 43–47, 63); none may be wrong
+MIN_FOUND = {"sonla-sipas-2023-scan.pdf": 155, "quangtri-par-2022-scan.pdf": 40, "hagiang-papi-2019-scan.pdf": 60}
 
 
 @pytest.fixture(autouse=True)
