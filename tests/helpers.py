@@ -39,4 +39,6 @@ def find(obs: list[RawObservation], year: int, value: float, entity: str | None 
            and (entity is None or match_key(o.entity) == match_key(entity))]
     if label is not None:
         out = [o for o in out if fuzz.token_set_ratio(match_key(o.label), match_key(label)) >= 60]
+        # the nearest figure first, then the closest wording (16,049 and 16,05 are two criteria's values)
+        out.sort(key=lambda o: (round(abs(o.value - value), 6), -fuzz.ratio(match_key(o.label), match_key(label))))
     return out

@@ -56,6 +56,8 @@ def _attach(target: RawObservation, other: RawObservation) -> None:
     if other.rank is not None:
         if target.rank is None:
             target.rank, target.rank_of = other.rank, other.rank_of
+        elif target.rank == other.rank and None in (target.rank_of, other.rank_of):
+            target.rank_of = target.rank_of or other.rank_of  # "27" in a table, "27/63" in a sentence
         elif (target.rank, target.rank_of) != (other.rank, other.rank_of):
             target.flags.append(Flag("rank_conflict", f"rank {other.rank}/{other.rank_of} stated elsewhere, "
                                                       f"{target.rank}/{target.rank_of} here"))
@@ -158,4 +160,32 @@ def merge_prose(tables: list[RawObservation], prose: list[RawObservation], ranks
         _merge_one(out, p)
     _add_nationals(out, nationals, entity, report_year)
     _attach_ranks(out, ranks, entity, report_year)
+    _fill_rank_populations(out, entity)
+    _one_spelling_per_entity(out)
     return out
+
+
+def _one_spelling_per_entity(out: list[RawObservation]) -> None:
+    """One entity, one name in a document: a sentence's `huyện Tân Sơn` takes the table's `UBND huyện Tân Sơn`
+    (the same entity by `entity_key`), so that a user filtering on one name gets all its values."""
+    spelling: dict[str, str] = {}
+    for o in sorted(out, key=lambda o: o.source.kind != "table"):
+        spelling.setdefault(entity_key(o.entity), o.entity)
+    for o in out:
+        o.entity = spelling[entity_key(o.entity)]
+
+
+def _fill_rank_populations(out: list[RawObservation], entity: str) -> None:
+    """A rank printed without its population (a table's `Xếp hạng` column: `40`) is out of the number the
+    same document states for that index's ranking of the province (`xếp thứ 27 (trong 63 tỉnh)`, `27/63`),
+    when it states only one; the rank is flagged so that the population's source is known."""
+    stated: dict[str, set[int]] = {}
+    for o in out:
+        if o.rank is not None and o.rank_of is not None and o.entity == entity:
+            stated.setdefault(o.index, set()).add(o.rank_of)
+    for o in out:
+        population = stated.get(o.index, set())
+        if o.rank is not None and o.rank_of is None and o.entity == entity and len(population) == 1:
+            o.rank_of = next(iter(population))
+            o.flags.append(Flag("rank_of_stated_elsewhere", f"rank {o.rank} printed alone; out of {o.rank_of} "
+                                                            f"as the document states elsewhere", "info"))

@@ -52,7 +52,7 @@ def read_items(text: str, ctx: ProseContext, src: Sources) -> Findings:
     if rk:
         set_rank(obs, rk)
     found.observations.append(obs)
-    found.observations += _earlier_years(text[nm.end:], obs, src)
+    found.observations += earlier_years(text[nm.end:], obs, src)
     if marker != "+":
         ctx.memory["list_parent"] = label
     ctx.claim(0, len(text))  # the whole item
@@ -72,15 +72,20 @@ def _item_value(text: str, start: int):  # noqa: ANN202
     return None
 
 
-def _earlier_years(rest: str, obs: RawObservation, src: Sources) -> list[RawObservation]:
+def earlier_years(rest: str, obs: RawObservation, src: Sources) -> list[RawObservation]:
+    """Values of earlier years cited after an item's value: `(năm 2014: 1,17 điểm)`."""
     out = []
     for pm in PREV.finditer(rest):
         nums = find_numbers(pm.group("v1") or pm.group("v2") or pm.group("v3"))
         year = int(pm.group("y1") or pm.group("y3"))
         if nums and nums[0].reading.ok and year != obs.year:
-            out.append(RawObservation(index=obs.index, year=year, entity=obs.entity, label=obs.label,
-                                      value=nums[0].reading.value, unit=obs.unit, decimals=nums[0].reading.decimals,
-                                      source=obs.source, group=obs.group, number=obs.number))
+            prev = RawObservation(index=obs.index, year=year, entity=obs.entity, label=obs.label,
+                                  value=nums[0].reading.value, unit=obs.unit, decimals=nums[0].reading.decimals,
+                                  source=obs.source, group=obs.group, number=obs.number)
+            own = next((g for g in ("1", "3") if pm.group("r" + g)), None)
+            if own:  # "(năm 2014: 1,17 điểm, xếp thứ 9/63)"
+                prev.rank, prev.rank_of = int(pm.group("r" + own)), int(pm.group("n" + own))
+            out.append(prev)
     return out
 
 

@@ -28,7 +28,7 @@ _STATE = re.compile(r"(?:đạt|là|được)\s*(?:mức\s*)?$|\S\s*:\s*$", re.I
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 PREV = re.compile(
     r"(?<!tăng\s)(?<!giảm\s)(?:so\s+với|(?:cao|thấp)\s+hơn)\s+(?:cùng\s+kỳ\s+)?năm\s+(?P<y1>20\d\d)\s*"
-    r"(?:\(\s*(?:đạt\s*)?(?P<v1>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
+    r"(?:\((?!\s*\d{1,3}\s*/\s*\d{1,3}\s*\))\s*(?:đạt\s*)?(?P<v1>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
     r"(?:\s*[,;]\s*(?:xếp\s*(?:thứ|hạng)|đứng\s*thứ)\s*(?P<r1>\d{1,3})\s*/\s*(?P<n1>\d{1,3}))?\s*\)"
     r"|,?\s*(?:đạt|là)\s*(?P<v2>" + NUM + r")\s*(?:%|điểm))"
     r"|\(\s*năm\s+(?P<y3>20\d\d)\s*(?:đạt|là|:)?\s*(?P<v3>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
@@ -42,12 +42,14 @@ class _Subject:
     label: str
     is_total: bool
     entity: str
+    broken_value: bool = False  # its value in this clause could not be read; earlier years cited still can
 
 
 @dataclass
 class _State:
     last: _Subject | None = None  # carried across clauses
     pending_rank: RawObservation | None = None  # a value whose rank may open the next clause
+    main_rank_at: int | None = None  # where in the clause the rank of the clause's own value is
 
 
 def _within(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -144,6 +146,9 @@ def _read_clause(clause: str, offset: int, ctx: ProseContext, src: Sources, stat
     _take_earlier_ranks(clause, state, found)
     main: RawObservation | None = None
     stated = False
+    state.main_rank_at = None
+    if state.last is not None:
+        state.last.broken_value = False  # only for the clause that printed it
     for nm in find_numbers(clause):
         if _within(skip, nm.start):
             continue
@@ -156,7 +161,7 @@ def _read_clause(clause: str, offset: int, ctx: ProseContext, src: Sources, stat
                 label, total = label_for(subject, ctx)
                 stated = label is None
                 if label is not None:
-                    state.last = _Subject(label, total, entity_in(subject, ctx))
+                    state.last = _Subject(label, total, entity_in(subject, ctx), broken_value=True)
                     break
             continue
         if not _is_value_position(clause, nm, ctx, target):
@@ -198,6 +203,7 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
     between = re.sub(r"\([^()]*\)", "", clause[nm.end: rk.start()]) if rk else ""
     if rk and not PREV.search(between) and not PREV_RANK.match(clause, rk.start() - 1):
         set_rank(obs, rk)
+        state.main_rank_at = rk.start()
     else:
         state.pending_rank = obs
     ch = re.search(r"^\W*(tăng|giảm)\s*(" + NUM + r")", clause[nm.end:], re.I)  # a change right after the value
@@ -212,7 +218,7 @@ def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservatio
                     src: Sources, state: _State) -> list[RawObservation]:
     """Values of earlier years cited for the clause's subject (or the one it continues)."""
     subj = main
-    if subj is None and prevs:  # "Chỉ số nội dung này tăng 0,26 điểm so với năm 2014 (5,48 điểm)"
+    if subj is None and prevs and not (state.last and state.last.broken_value):  # "Chỉ số nội dung này tăng 0,26 điểm so với năm 2014 (5,48 điểm)"
         head = clause[: prevs[0].start()]
         change = list(re.finditer(r"\b(?:tăng|giảm)\b", head, re.I))
         label, total = label_for(subject_before(clause, change[-1].start() if change else prevs[0].start()), ctx)
@@ -238,9 +244,9 @@ def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservatio
         own = next((g for g in ("1", "3") if pm.group("r" + g)), None)
         if own:  # "(38,23 điểm, xếp thứ 9/63)"
             prev.rank, prev.rank_of = int(pm.group("r" + own)), int(pm.group("n" + own))
-        elif main is None and rk and not PREV.search(rest[: rk.start()]) \
+        elif rk and pm.end() + rk.start() != state.main_rank_at and not PREV.search(rest[: rk.start()]) \
                 and not re.search(r"đạt\s*" + NUM, rest[: rk.start()]):
-            set_rank(prev, rk)  # a rank after the clause's own value is that value's, not the earlier year's
+            set_rank(prev, rk)  # a rank the clause's own value took is not the earlier year's
         out.append(prev)
     for rm in PREV_RANK.finditer(clause):  # "(năm 2022 xếp thứ 41/63)"
         for prev in out:

@@ -1,0 +1,117 @@
+"""A sentence that lists the components of an index or area with their scores.
+
+    Trong 03 chỉ số thành phần, Hiệu quả tương tác với các cấp chính quyền: 1,89 điểm;
+    Ban Thanh tra nhân dân: 2,03 điểm; Ban Giám sát đầu tư cộng đồng: 1,95 điểm.
+    Các chỉ số thành phần gồm: Y tế công lập 1,83 điểm; Giáo dục tiểu học công lập 1,84 điểm.
+    Xét theo nhóm tiêu chí, mức độ hài lòng về tiếp cận dịch vụ 82,09% (xếp thứ 31/63); thủ tục hành chính …
+
+PAPI reports print a dimension's sub-dimensions this way. After the opening (`Trong N chỉ
+số thành phần,`, `các tiêu chí thành phần gồm:`) each `;`-separated item is a component's
+name followed by its score (after `:`, `đạt`, `là`, `được` or directly): the name is the
+label even when it is worded unlike the catalogue (`Công bằng trong tuyển dụng vào nhà
+nước`), and names that look like agencies (`Ban Thanh tra nhân dân`) are components here,
+not entities. The values are the report year's, of the document's entity.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chiso.interpret.prose.context import RANK_AT, Findings, ProseContext, Sources, set_rank
+from chiso.interpret.prose.items import earlier_years
+from chiso.model import RawObservation
+from chiso.normalize.numbers import find_numbers
+from chiso.normalize.text import clean_label
+
+_OPENING = re.compile(
+    r"(?:(?:trong|gồm|với|các|bao\s+gồm)\s+(?:\d{1,2}\s+)?(?:chỉ\s+số|tiêu\s+chí|nội\s+dung)\s+thành\s+phần"
+    r"|xét\s+theo\s+(?:từng\s+)?(?:nhóm\s+)?(?:tiêu\s+chí|chỉ\s+số|nội\s+dung|lĩnh\s+vực|yếu\s+tố)(?:\s+thành\s+phần)?)"
+    r"(?:\s+(?:gồm|bao\s+gồm|là))?\s*[,:]\s*", re.I)
+_SENTENCE_END = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ])|\.?\s*$")
+_STATE_WORDS = re.compile(r"\s*(?:(?:chỉ\s+)?đạt|là|được|:)\s*$", re.I)
+_NOT_A_NAME = re.compile(r"\d|tăng|giảm|so\s+với|cao\s+hơn|thấp\s+hơn|chỉ\s+số\s+(?:này|chung)", re.I)
+
+
+def read_components(text: str, ctx: ProseContext, src: Sources) -> Findings:
+    found = Findings()
+    if ctx.report_year is None:
+        return found
+    for opening in _OPENING.finditer(text):
+        end = _SENTENCE_END.search(text, opening.end())
+        stop = end.start() if end else len(text)
+        items = _items(text, opening.end(), stop)
+        if len(items) < 2:  # one named value is a sentence for the stated-value reader
+            continue
+        for start, item in items:
+            read = _component(item, start, ctx, src)
+            if read is not None:
+                obs, value_end = read
+                found.observations += [obs, *earlier_years(item[value_end:], obs, src)]
+                ctx.claim(start, start + len(item))
+    return found
+
+
+def _items(text: str, start: int, stop: int) -> list[tuple[int, str]]:
+    """The `;`-separated items of the list, each with where it starts in the text."""
+    out, pos = [], start
+    for part in text[start:stop].split(";"):
+        out.append((pos, part))
+        pos += len(part) + 1
+    return [(p, s) for p, s in out if s.strip()]
+
+
+def _component(item: str, start: int, ctx: ProseContext, src: Sources) -> tuple[RawObservation, int] | None:
+    """The item's component and score, and where the score ends in the item."""
+    numbers = find_numbers(item)
+    if not numbers or not numbers[0].reading.ok or ctx.is_claimed(start + numbers[0].start):
+        return None  # a broken first figure ("1,,95") is the broken-number reader's
+    nm, rd = numbers[0], numbers[0].reading
+    if rd.unit not in ("points", "%") and rd.max is None:
+        return None
+    name = _STATE_WORDS.sub("", item[: nm.start]).strip(" ,")
+    name = re.sub(r"^(?:và|còn|riêng)\s+", "", name, flags=re.I)
+    words = name.split()
+    if not 1 <= len(words) <= 30 or _NOT_A_NAME.search(name):
+        return None
+    obs = RawObservation(index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=clean_label(name),
+                         value=rd.value, unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max,
+                         decimals=rd.decimals, source=src(item.strip()), year_stated=False)
+    rk = RANK_AT.search(item, nm.end)
+    if rk:
+        set_rank(obs, rk)
+    return obs, nm.end
+
+
+
+_EXPECTATIONS = re.compile(r"(?:mong\s+(?:đợi|muốn)|kỳ\s+vọng|nhu\s+cầu)[^.;:()]*?(?:\blà|:)\s+", re.I)
+_PAREN_VALUE = re.compile(r"\(\s*(\d{1,3}(?:[.,]\d+)?\s*%)\s*\)")
+_YEAR = re.compile(r"\bnăm\s+(20[0-4]\d)\b", re.I)
+
+
+def read_expectations(text: str, ctx: ProseContext, src: Sources) -> Findings:
+    """`Ba nội dung người dân mong đợi nhiều nhất năm 2024 là A (70,85%), B (66,12%) và C (58,47%)`: the
+    share of people naming each expectation, the name being everything since the previous figure (names
+    hold commas of their own)."""
+    found = Findings()
+    opening = _EXPECTATIONS.search(text)
+    if opening is None:
+        return found
+    end = _SENTENCE_END.search(text, opening.end())
+    stop = end.start() if end else len(text)
+    values = list(_PAREN_VALUE.finditer(text, opening.end(), stop))
+    years = _YEAR.findall(text[: opening.end()])
+    year = int(years[-1]) if years else ctx.report_year
+    if len(values) < 2 or year is None:
+        return found
+    start = opening.end()
+    for m in values:
+        name = re.sub(r"^\s*(?:,|;|và|hoặc)\s*", "", text[start: m.start()]).strip(" ,;")
+        start = m.end()
+        rd = find_numbers(m.group(1))[0].reading
+        if not rd.ok or ctx.is_claimed(m.start(1)) or not 2 <= len(name.split()) <= 40 or re.search(r"\d", name):
+            continue
+        found.observations.append(RawObservation(
+            index=ctx.index, year=year, entity=ctx.entity, label=clean_label(name), value=rd.value, unit="%",
+            decimals=rd.decimals, source=src(f"{name} {m.group(0)}"), year_stated=bool(years)))
+        ctx.claim(m.start(), m.end())
+    return found
