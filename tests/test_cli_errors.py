@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -217,3 +219,40 @@ def test_debug_shows_the_traceback_and_only_then(tmp_path):
         assert debug.returncode == 2 and debug.stdout == plain.stdout
         assert debug.stderr.startswith("Traceback (most recent call last):")
         assert "chiso.load.dialect.WarehouseError: " + plain.stdout[len("chiso: "):].strip() in debug.stderr
+
+
+# --- Ctrl-C ------------------------------------------------------------------------------------------------
+def test_interrupted_ingest_exits_130_and_the_next_run_resumes(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    names = ["hagiang-papi-2019.pdf", "lamdong-pci-2016.pdf", "ninhthuan-sipas-2019.pdf", "quangtri-par-2022.pdf",
+             "yenbai-sipas-2024.pdf"]
+    for name in names:
+        shutil.copy(FIXTURES / name, folder / name)
+    db = tmp_path / "w.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "chiso", "ingest", str(folder), "--db", f"sqlite:///{db}", "-j", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+        try:
+            with sqlite3.connect(db, timeout=1) as c:
+                if c.execute("SELECT count(*) FROM document").fetchone()[0] >= 1:
+                    break
+        except sqlite3.OperationalError:  # not created yet, or locked by the loader
+            continue
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, out + err
+    assert "interrupted — run again to resume" in out.splitlines()[-1]
+    assert "Traceback" not in out + err
+    with sqlite3.connect(db) as c:
+        loaded = c.execute("SELECT count(*) FROM document").fetchone()[0]
+    assert 1 <= loaded < len(names)
+    rerun = chiso_process("ingest", str(folder), "--db", f"sqlite:///{db}", "-j", "1")
+    assert rerun.returncode == 0, rerun.stdout
+    assert f"{len(names)} files: {len(names) - loaded} loaded" in rerun.stdout
+    assert f"{loaded} unchanged, 0 failed" in rerun.stdout
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*), sum(status = 'current') FROM document").fetchone() == (len(names),
+                                                                                                  len(names))
