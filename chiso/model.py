@@ -217,6 +217,7 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
     unchanged: bool = False  # same bytes already in the warehouse: not parsed
     source_key: str | None = None  # the file's place: its path below the folder given to ingest
+    mtime: float | None = None  # the file's modification time (s): the newer of two copies of a document wins
     stats: dict[str, int] = field(default_factory=dict)
     review: list[tuple[str, str, str | None, list[tuple[str, str, float]]]] = field(default_factory=list)
 
@@ -233,6 +234,7 @@ class LoadInfo:
     observations: int
     replaced: list = field(default_factory=list)  # chiso.load.identity.Replaced
     reinstated: bool = False  # its bytes were an older version, current again (a revert)
+    kept_out_by: object | None = None  # Replaced: a newer copy of the same document is current; none loaded
 
 
 class ChisoError(Exception):

@@ -130,11 +130,6 @@ def test_the_same_file_name_in_two_folders_is_two_documents(tmp_path, how):
     assert len(rows) == 22 + 33
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "identity.source_key keeps only the ingested folder's own name, so 2019/report.pdf under two different "
-    "folders named 2019 is one place: the second document supersedes the first ('new version at "
-    "2019/report.pdf') although issuer, province, index and number all differ, and the first one's values "
-    "leave the warehouse"))
 @pytest.mark.parametrize("runs", [1, 2])
 def test_the_same_name_in_two_folders_of_the_same_name_is_two_documents(tmp_path, runs):
     a, b = tmp_path / "pci" / "2019", tmp_path / "sipas" / "2019"
@@ -263,11 +258,6 @@ def test_the_same_folder_twice_changes_nothing_and_exports_the_same_bytes(tmp_pa
     assert len(_csv(tmp_path / "out1" / "observations.csv")) == 22 + 22 + 33 + 5 + 53
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a folder holding two versions of one numbered document never settles: the later one supersedes the earlier "
-    "(by issuer, kind, number, date), then the next run finds the earlier file's bytes no longer current, reloads "
-    "them as 'an earlier version, current again', and the run after flips back; the current version alternates "
-    "with each ingest and a re-run is never all unchanged"))
 def test_two_versions_side_by_side_settle_after_one_run(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()

@@ -143,10 +143,12 @@ def _copies(folder: Path, n: int) -> None:
         (folder / f"copy-{i:02d}.pdf").write_bytes(data + f"\n% copy {i}\n".encode())
 
 
-def _documents(db: Path) -> list[tuple[int, int]]:
+def _documents(db: Path) -> list[tuple[int, int, str]]:
+    """(id, observations, status) of every document row: copies of one numbered document are one document,
+    the newest copy current and the others kept as history without values."""
     c = sqlite3.connect(db, timeout=30)
-    rows = c.execute("SELECT d.id, count(o.id) FROM document d LEFT JOIN observation o ON o.document_id = d.id "
-                     "GROUP BY d.id").fetchall()
+    rows = c.execute("SELECT d.id, count(o.id), d.status FROM document d LEFT JOIN observation o "
+                     "ON o.document_id = d.id GROUP BY d.id").fetchall()
     c.close()
     return rows
 
@@ -175,12 +177,13 @@ def test_killed_in_the_middle_leaves_whole_documents_and_a_rerun_completes(tmp_p
     c.close()
     partial = _documents(db)
     assert 2 <= len(partial) < n
-    per_doc = {count for _, count in partial}
-    assert len(per_doc) == 1 and per_doc.pop() > 100  # every loaded document is complete
+    current = [count for _, count, status in partial if status == "current"]
+    assert len(current) == 1 and current[0] > 100  # the current copy is complete
+    assert all(count == 0 for _, count, status in partial if status == "superseded")  # history only
     rerun = chiso("ingest", str(folder), "--db", f"sqlite:///{db}")
     assert rerun.returncode == 0, rerun.stdout
     final = _documents(db)
-    assert len(final) == n and len({count for _, count in final}) == 1
+    assert len(final) == n and [count for _, count, status in final if status == "current"] == current
 
 
 def test_two_processes_on_one_warehouse_both_finish_correctly(tmp_path):
@@ -195,10 +198,11 @@ def test_two_processes_on_one_warehouse_both_finish_correctly(tmp_path):
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     docs = _documents(db)
-    assert len(docs) == 8
+    assert len(docs) == 8 and sum(status == "current" for *_, status in docs) == 3  # 6 copies are one document
     c = sqlite3.connect(db)
-    loaded = c.execute("SELECT count(*) FROM file_outcome WHERE status = 'loaded'").fetchone()[0]
-    assert loaded == 8  # each file loaded by exactly one of the two runs
+    done = c.execute("SELECT count(*) FROM file_outcome WHERE status = 'loaded' OR "
+                     "(status = 'skipped' AND reason LIKE 'an older copy%')").fetchone()[0]
+    assert done == 8  # each file taken by exactly one of the two runs
     assert c.execute("SELECT count(DISTINCT sha256) FROM document").fetchone()[0] == 8
     c.close()
 

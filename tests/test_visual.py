@@ -351,7 +351,11 @@ def test_report_lists_every_document_flag_and_run(report: tuple[Path, str]) -> N
     assert "src='http" not in page and "href='http" not in page  # self-contained
     n_runs = query(url, "SELECT count(*) AS n FROM ingest_run")[0]["n"]
     assert page.count("<h3 id='run-") == n_runs
-    assert "understood" in page and "–" in page  # counts not filled yet: a dash, not 0%
+    docs = query(url, "SELECT n_numbers, n_unexplained FROM document WHERE n_numbers > 0")
+    assert docs and "understood" in page
+    for d in docs:  # each document's share of its printed numbers that were accounted for
+        share = 100 * (d["n_numbers"] - d["n_unexplained"]) / d["n_numbers"]
+        assert f"{share:.0f}% ({d['n_unexplained']} of {d['n_numbers']} unexplained)" in page
 
 
 def test_report_in_a_real_browser(report: tuple[Path, str], tmp_path: Path) -> None:

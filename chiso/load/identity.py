@@ -49,20 +49,51 @@ def same_document_by_metadata(meta: DocumentMeta) -> bool:
     return bool(meta.issuer and meta.doc_type and meta.number and meta.date)
 
 
-def predecessors(conn: Connection, source_key: str, meta: DocumentMeta, sha256: str, fmt: str) -> list[Replaced]:
-    """Current documents the new version replaces: at its path, or the same numbered document elsewhere in
-    the same format (a DOCX and the PDF made from it are two renditions, both kept)."""
-    at_path = conn.execute(select(Document.id, Document.source_key, Document.sha256).where(
+def _plainly_differ(row, meta: DocumentMeta) -> bool:  # noqa: ANN001
+    """Two documents whose metadata name different things (province, indices, number) are two documents
+    even at the same place (`2019/report.pdf` of two folders both named 2019)."""
+    pairs = [(row.province, meta.province), (row.number, meta.number), (row.indices, ";".join(meta.indices))]
+    return any(a and b and a != b for a, b in pairs)
+
+
+def _newer(a: tuple[float | None, str], b: tuple[float | None, str]) -> bool:
+    """Is copy a (file time, place) newer than copy b? Time first (a renamed and edited file is newer); the
+    place breaks ties, so that the current copy does not depend on the order files were read in."""
+    return ((a[0] or 0), a[1]) > ((b[0] or 0), b[1])
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a new version goes: the current documents it replaces, or the newer copy that keeps it out."""
+
+    replaces: list[Replaced]
+    kept_out_by: Replaced | None = None
+
+
+def place_version(conn: Connection, source_key: str, meta: DocumentMeta, sha256: str, fmt: str,
+                  mtime: float | None) -> Placement:
+    """The new version's place in the history: at its path it replaces the current bytes there (the file
+    on disk is the truth of its place, so old bytes put back are a revert); the same numbered document
+    elsewhere in the same format is one document too (a DOCX and the PDF made from it are two renditions,
+    both kept), and of its copies the newest file is current, whatever order they were read in."""
+    cols = (Document.id, Document.source_key, Document.sha256, Document.province, Document.number,
+            Document.indices, Document.file_mtime)
+    at_path = conn.execute(select(*cols).where(
         Document.source_key == source_key, Document.status == "current", Document.sha256 != sha256)).all()
-    out = [Replaced(r.id, r.source_key, r.sha256, f"new version at {source_key}") for r in at_path]
-    if not out and same_document_by_metadata(meta):
-        same = conn.execute(select(Document.id, Document.source_key, Document.sha256).where(and_(
-            Document.issuer == meta.issuer, Document.doc_type == meta.doc_type, Document.number == meta.number,
-            Document.date == meta.date, Document.status == "current", Document.sha256 != sha256,
-            Document.source_kind == meta.source_kind, Document.format == fmt))).all()
-        out = [Replaced(r.id, r.source_key, r.sha256, f"the same document ({meta.number}, {meta.date}) "
-                                                         f"now at {source_key}") for r in same]
-    return out
+    out = [Replaced(r.id, r.source_key, r.sha256, f"new version at {source_key}") for r in at_path
+           if not _plainly_differ(r, meta)]
+    if out or not same_document_by_metadata(meta):
+        return Placement(out)
+    same = conn.execute(select(*cols).where(and_(
+        Document.issuer == meta.issuer, Document.doc_type == meta.doc_type, Document.number == meta.number,
+        Document.date == meta.date, Document.status == "current", Document.sha256 != sha256,
+        Document.source_kind == meta.source_kind, Document.format == fmt))).all()
+    reason = f"the same document ({meta.number}, {meta.date})"
+    newer = [r for r in same if _newer((r.file_mtime, r.source_key), (mtime, source_key))]
+    if newer:
+        r = max(newer, key=lambda r: ((r.file_mtime or 0), r.source_key))
+        return Placement([], Replaced(r.id, r.source_key, r.sha256, f"{reason}: a newer copy is at {r.source_key}"))
+    return Placement([Replaced(r.id, r.source_key, r.sha256, f"{reason} now at {source_key}") for r in same])
 
 
 def supersede(conn: Connection, replaced: list[Replaced], by: int) -> None:

@@ -63,6 +63,7 @@ class Document(SQLModel, table=True):
     status: str = Field(default="current", index=True)  # current | superseded
     superseded_by: int | None = None
     supersede_reason: str | None = None  # why a newer version replaced it
+    file_mtime: float | None = None  # the file's modification time when read (which copy is newer)
     loaded_at: datetime = Field(default_factory=now)
 
 

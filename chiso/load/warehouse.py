@@ -25,7 +25,7 @@ from chiso.checks.cross_source import CODE as CROSS_SOURCE
 from chiso.checks.cross_source import Conflicts, StoredValue, extend_message, find_conflicts
 from chiso.db.catalogue import catalogue, criterion_rows
 from chiso.load import dialect, schema
-from chiso.load.identity import predecessors, stored_version, supersede
+from chiso.load.identity import Replaced, place_version, stored_version, supersede
 from chiso.load.migrations import ensure_schema, require_current_schema
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
 from chiso.match.entities import classify
@@ -142,16 +142,23 @@ class Warehouse:
             stored = stored_version(conn, result.sha256)
             if stored is not None and stored[1] == "current":
                 return None  # loaded meanwhile by another process (or the same bytes at another place)
-            replaced = predecessors(conn, key, interp.meta, result.sha256, result.format or "")
+            placement = place_version(conn, key, interp.meta, result.sha256, result.format or "", result.mtime)
+            if placement.kept_out_by is not None:  # an older copy of a document whose newer copy is current
+                if stored is not None:
+                    return None  # already recorded as that older copy: nothing changes
+                doc_id = self._document_row(conn, result, key, None, kept_out_by=placement.kept_out_by)
+                return LoadInfo(doc_id, 0, kept_out_by=placement.kept_out_by)
             doc_id = self._document_row(conn, result, key, stored)
-            supersede(conn, replaced, doc_id)
+            supersede(conn, placement.replaces, doc_id)
             n = self._observations(conn, doc_id, result)
             self._review_items(conn, doc_id, result)
-            return LoadInfo(doc_id, n, replaced, reinstated=stored is not None)
+            return LoadInfo(doc_id, n, placement.replaces, reinstated=stored is not None)
 
     @staticmethod
-    def _document_row(conn, result: FileResult, key: str, stored: tuple[int, str, str] | None) -> int:  # noqa: ANN001
-        """The document's row: new, or the old row of these bytes made current again (a revert)."""
+    def _document_row(conn, result: FileResult, key: str, stored: tuple[int, str, str] | None,  # noqa: ANN001
+                      kept_out_by: Replaced | None = None) -> int:
+        """The document's row: new, or the old row of these bytes made current again (a revert); an older
+        copy of a document whose newer copy is current is recorded as superseded by it, with no values."""
         meta = result.interpretation.meta  # type: ignore[union-attr]
         cov = result.interpretation.coverage  # type: ignore[union-attr]
         values = dict(
@@ -160,7 +167,9 @@ class Warehouse:
             doc_type=meta.doc_type, number=meta.number, date=meta.date, indices=";".join(meta.indices),
             report_year=meta.report_year, draft=meta.draft, title=meta.title[:1000], source_kind=meta.source_kind,
             n_numbers=cov.n_numbers if cov else None, n_unexplained=len(cov.unexplained) if cov else None,
-            status="current", superseded_by=None, supersede_reason=None, loaded_at=now())
+            file_mtime=result.mtime, status="current" if kept_out_by is None else "superseded",
+            superseded_by=kept_out_by.document_id if kept_out_by else None,
+            supersede_reason=kept_out_by.reason if kept_out_by else None, loaded_at=now())
         if stored is not None:
             conn.execute(update(Document).where(Document.id == stored[0]).values(**values))
             return stored[0]

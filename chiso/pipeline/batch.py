@@ -102,6 +102,7 @@ def ingest(paths: Sequence[str | Path], db: str | Warehouse | None = None, *, jo
 
     def on_result(res: FileResult) -> None:
         res.source_key = keys.get(res.path) or Path(res.path).as_posix()
+        res.mtime = _mtime(res.path)
         fr = _load(wh, res, res.path in in_folder)
         claims.release(res.path, fr.status, fr.sha256, fr.reason)
         done(fr)
@@ -141,8 +142,18 @@ def _load(wh: Warehouse, res: FileResult, in_folder: bool) -> FileReport:
     if info is None:
         return FileReport(status="skipped_unchanged", reason="the same bytes are already loaded (another run, or "
                                                              "another copy of the file)", **base)
+    if info.kept_out_by is not None:
+        return FileReport(status="skipped", reason=f"an older copy, kept as history: {info.kept_out_by.reason}",
+                          code="older_copy", **base)
     return FileReport(status="loaded", reason="; ".join(res.warnings) or None, observations=info.observations,
                       detail=_detail(res, info), understood=_understood(res), **base)
+
+
+def _mtime(path: str) -> float | None:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
 
 
 def _understood(res: FileResult) -> float | None:
