@@ -71,7 +71,9 @@ def ingest_progress(quiet: bool) -> Iterator:
 
 def ingest_summary(report: IngestReport) -> None:
     c = report.counts
-    skipped = f", {c['skipped']} skipped (not documents)" if c["skipped"] else ""
+    older = sum(fr.code == "older_copy" for fr in report.files)
+    skipped = (f", {c['skipped'] - older} skipped (not documents)" if c["skipped"] - older else "") + \
+        (f", {older} older copies kept as history" if older else "")
     console.print(
         f"[bold]{c['files']} files[/]: {c['loaded']} loaded ({report.observations} observations), "
         f"{c['skipped_unchanged']} unchanged{skipped}, {c['failed']} failed"
