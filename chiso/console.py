@@ -10,6 +10,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -23,7 +24,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from chiso.pipeline.batch import FileReport, IngestReport
+if TYPE_CHECKING:  # the pipeline (and the database libraries under it) load only when a command runs
+    from chiso.pipeline.batch import FileReport, IngestReport
 
 console = Console(stderr=False, highlight=False, soft_wrap=True)
 SEVERITIES = ("error", "warning", "info")

@@ -70,6 +70,7 @@ def find_mentions(text: str, province: str | None = None) -> list[Mention]:
     return sorted(found, key=lambda x: x.start)
 
 
+@lru_cache(maxsize=8192)
 def entity_key(name: str) -> str:
-    """'UBND huyện Mường Tè' and 'Huyện Mường Tè' are one district."""
+    """'UBND huyện Mường Tè' and 'Huyện Mường Tè' are one district (cached: merging asks it for every pair)."""
     return match_key(re.sub(r"^\s*(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)\s+", "", name, flags=re.I))
