@@ -2,6 +2,7 @@
 
 import asyncio
 import csv
+import sqlite3
 import json
 import math
 import re
@@ -184,6 +185,23 @@ def test_wide_has_one_row_per_criterion_with_a_column_per_year(ingested):
         if b["province"] == "Sơn La" and b["criterion"] == "sipas.total":
             assert float(total[b["year"]]) == float(b["value"])
     assert sum(1 for w in wide for y in years if w[y]) == len(best)
+
+
+def test_the_wide_view_in_the_warehouse_equals_wide_csv(ingested):
+    """Datasette and BI users read the same wide table from the database as spreadsheet users from the CSV."""
+    db, out = ingested
+    wide = _csv(out / "wide.csv")
+    years = list(wide[0])[6:]
+    with sqlite3.connect(db) as c:
+        c.row_factory = sqlite3.Row
+        view = [dict(r) for r in c.execute('SELECT * FROM wide_observation')]
+    assert len(view) == len(wide)
+    by_key = {(v["index"], v["province"], v["entity"], v["criterion"], v["unit"]): v for v in view}
+    for w in wide:
+        v = by_key[(w["index"], w["province"], w["entity"], w["criterion"] or w["label"], w["unit"])]
+        assert v["label"] == w["label"]
+        assert [v[y] for y in years] == [float(w[y]) if w[y] else None for y in years]
+    assert all(v[str(y)] is None for v in view for y in range(2005, 2026) if str(y) not in years)
 
 
 def _errors(report) -> list:

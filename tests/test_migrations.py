@@ -58,7 +58,7 @@ def test_a_warehouse_from_before_versions_gets_its_missing_columns_and_keeps_its
     wh.start_run("old run")
     wh.engine.dispose()
     # as chiso 0.1 left it: no chiso_meta, no observation.responsible, no document.n_numbers/source_key
-    _sql(db_url, "DROP VIEW best_observation", "DROP VIEW ranked_observation", "DROP TABLE chiso_meta",
+    _sql(db_url, "DROP VIEW wide_observation", "DROP VIEW best_observation", "DROP VIEW ranked_observation", "DROP TABLE chiso_meta",
          "ALTER TABLE observation DROP COLUMN responsible", "ALTER TABLE document DROP COLUMN n_numbers",
          "ALTER TABLE document DROP COLUMN source_kind", "DROP INDEX ix_document_source_key",
          "ALTER TABLE document DROP COLUMN source_key",

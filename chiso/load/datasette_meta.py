@@ -21,6 +21,7 @@ from chiso.load.views import BEST_RULE, VIEWS
 from chiso.load.warehouse import Warehouse
 
 _FACETS = {"observation": ["index", "year", "entity"], "best_observation": ["index", "year", "entity"],
+           "wide_observation": ["index", "province"],
            "document": ["province", "doc_type", "status"], "flag": ["code", "severity"]}
 
 

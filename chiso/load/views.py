@@ -14,6 +14,8 @@ stays a separate fact rather than risk merging two different entities.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -65,8 +67,32 @@ CREATE VIEW best_observation AS
 SELECT * FROM ranked_observation WHERE preference = 1
 """
 
+FIRST_YEAR = 2005  # the first PCI; no index chiso reads has earlier figures
+
+
+def _wide_view(last_year: int) -> str:
+    """Best values with the years side by side, as `wide.csv`, for spreadsheet users of the database
+    (Datasette, BI). SQL has no dynamic pivot, so the view has a column for every year from FIRST_YEAR to
+    `last_year`; its text changes once a year and the view is then recreated (ensure_schema compares)."""
+    years = ",\n       ".join(f'MAX(CASE WHEN w.year = {y} THEN w.value END) AS "{y}"'
+                               for y in range(FIRST_YEAR, last_year + 1))
+    return f"""
+CREATE VIEW wide_observation AS
+SELECT w."index", w.province, w.entity, w.criterion, w.unit, MAX(w.latest_label) AS label,
+       {years}
+FROM (
+  SELECT b."index", b.province, b.entity, COALESCE(b.criterion, b.label) AS criterion, b.unit, b.year, b.value,
+         FIRST_VALUE(b.label) OVER (PARTITION BY b."index", b.province, b.entity, COALESCE(b.criterion, b.label),
+                                    b.unit ORDER BY b.year DESC) AS latest_label
+  FROM best_observation b WHERE b.measure = 'value'
+) AS w
+GROUP BY w."index", w.province, w.entity, w.criterion, w.unit
+"""
+
+
 # Created in this order, dropped in the reverse order (a view depends on the ones before it).
-VIEWS: dict[str, str] = {"ranked_observation": RANKED_VIEW, "best_observation": BEST_VIEW}
+VIEWS: dict[str, str] = {"ranked_observation": RANKED_VIEW, "best_observation": BEST_VIEW,
+                         "wide_observation": _wide_view(date.today().year + 1)}
 
 
 def create_views(conn: Connection) -> None:
