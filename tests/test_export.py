@@ -2,11 +2,11 @@
 
 import asyncio
 import csv
-import sqlite3
 import json
 import math
 import re
 import shutil
+import sqlite3
 from datetime import date
 from pathlib import Path
 
