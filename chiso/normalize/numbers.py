@@ -139,23 +139,22 @@ def read_number(text: str, *, prefer_decimal: bool = True, unit_hint: str | None
     return Reading(raw, value=value, unit=unit, max=maximum, decimals=decimals, signed=bool(sign))
 
 
-_RANK = re.compile(
-    r"(?:(?:xếp\s*(?:thứ|hạng)(?:\s*thứ)?|thứ\s*hạng|hạng|đứng\s*thứ)\s*:?\s*(?P<r1>\d{1,3})\s*/\s*(?P<n1>\d{1,3})"
-    r"|\(\s*(?P<r2>\d{1,3})\s*/\s*(?P<n2>\d{1,3})\s*\)"
-    r"|(?:xếp\s*(?:thứ|hạng)|đứng\s*thứ)\s*(?P<r3>\d{1,3})\s*(?:/|trên|trong\s*(?:tổng\s*số)?)\s*(?P<n3>\d{1,3}))",
-    re.IGNORECASE,
-)
+# How a rank is printed, written once for every reader: the verb ("xếp thứ", "xếp hạng thứ", "đứng thứ"),
+# then the rank and its population: "55/63", "27 (trong 63 tỉnh, thành phố)", "5 trên 63 tỉnh"; or "(27/63)".
+RANK_VERB = r"(?:xếp\s*(?:thứ|hạng)(?:\s*thứ)?|đứng\s*thứ)"
+RANK_OF = r"\s*(?:/|\(?\s*(?:trong|trên)\s*(?:tổng\s*số\s*)?(?=\d{1,3}\s*(?:tỉnh|địa\s*phương)))\s*"
+RANK_AT = re.compile(RANK_VERB + r"\s*:?\s*(\d{1,3})" + RANK_OF + r"(\d{1,3})"
+                     r"|\(\s*(?:xếp\s*(?:thứ|hạng)\s*)?(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
+_RANK = re.compile(r"(?:thứ\s*hạng|hạng)\s*:?\s*(\d{1,3})\s*/\s*(\d{1,3})|" + RANK_AT.pattern, re.I)
 
 
 def read_rank(text: str) -> tuple[int, int] | None:
-    """`xếp thứ 55/63`, `xếp hạng 55/63`, `(27/63)` → (55, 63)."""
+    """`xếp thứ 55/63`, `xếp hạng 55/63`, `(27/63)`, `thứ hạng 12/63`, `xếp thứ 27 (trong 63 tỉnh)` → (55, 63)."""
     m = _RANK.search(text)
     if not m:
         return None
-    for r, n in (("r1", "n1"), ("r2", "n2"), ("r3", "n3")):
-        if m.group(r):
-            return int(m.group(r)), int(m.group(n))
-    return None
+    groups = [g for g in m.groups() if g is not None]
+    return int(groups[0]), int(groups[1])
 
 
 @dataclass(frozen=True)

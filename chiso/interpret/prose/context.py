@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field
 
 from chiso.model import Flag, RawObservation, Source, TextBlock
+from chiso.normalize.numbers import RANK_AT, RANK_VERB
+
+__all__ = ["NUM", "RANK_AT", "RANK_VERB", "Findings", "NationalStatement", "ProseContext", "RankStatement",
+           "Sources", "set_rank"]
 
 NUM = r"(?:[+\-]?\d[\d.,]*\d|\d)"
-# "xếp thứ 27/63", "xếp thứ 27 (trong 63 tỉnh, thành phố)", "đứng thứ 27 trên 63 tỉnh", "(27/63)"
-RANK_AT = re.compile(r"(?:xếp\s*(?:thứ|hạng)(?:\s*thứ)?|đứng\s*thứ)\s*:?\s*(\d{1,3})"
-                     r"\s*(?:/|\(?\s*(?:trong|trên)\s*(?:tổng\s*số\s*)?(?=\d{1,3}\s*(?:tỉnh|địa\s*phương)))\s*(\d{1,3})"
-                     r"|\(\s*(?:xếp\s*(?:thứ|hạng)\s*)?(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
 
 
 @dataclass

@@ -7,6 +7,7 @@ import re
 
 from chiso.interpret.prose.context import (
     NUM,
+    RANK_VERB,
     Findings,
     NationalStatement,
     ProseContext,
@@ -145,7 +146,7 @@ def read_nationals(text: str, ctx: ProseContext, src: Sources) -> Findings:
 def read_rank_statements(text: str, ctx: ProseContext, src: Sources) -> Findings:
     """Rank-only statements ('… xếp thứ 55/63'), for attaching to observations read elsewhere."""
     found = Findings()
-    for m in re.finditer(r"xếp\s*(?:thứ|hạng)\s*(\d{1,3})\s*/\s*(\d{1,3})", text, re.I):
+    for m in re.finditer(RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})", text, re.I):
         head = text[: m.start()]
         cut = max(head.rfind(x) for x in (";", "(", ":", "…"))
         subject = clean_text((head[cut + 1:] if cut >= 0 else head).strip(" ,.-"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chiso.interpret.prose.context import NUM, RANK_AT, Findings, ProseContext, Sources, set_rank
+from chiso.interpret.prose.context import NUM, RANK_AT, RANK_VERB, Findings, ProseContext, Sources, set_rank
 from chiso.interpret.prose.subjects import entity_in, label_for, names_a_criterion, subject_before
 from chiso.model import RawObservation
 from chiso.normalize.numbers import NumberMatch, find_numbers
@@ -29,11 +29,11 @@ _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 PREV = re.compile(
     r"(?<!tăng\s)(?<!giảm\s)(?:so\s+với|(?:cao|thấp)\s+hơn)\s+(?:cùng\s+kỳ\s+)?năm\s+(?P<y1>20\d\d)\s*"
     r"(?:\((?!\s*\d{1,3}\s*/\s*\d{1,3}\s*\))\s*(?:đạt\s*)?(?P<v1>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
-    r"(?:\s*[,;]\s*(?:xếp\s*(?:thứ|hạng)|đứng\s*thứ)\s*(?P<r1>\d{1,3})\s*/\s*(?P<n1>\d{1,3}))?\s*\)"
+    r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r1>\d{1,3})\s*/\s*(?P<n1>\d{1,3}))?\s*\)"
     r"|,?\s*(?:đạt|là)\s*(?P<v2>" + NUM + r")\s*(?:%|điểm))"
     r"|\(\s*năm\s+(?P<y3>20\d\d)\s*(?:đạt|là|:)?\s*(?P<v3>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
-    r"(?:\s*[,;]\s*(?:xếp\s*(?:thứ|hạng)|đứng\s*thứ)\s*(?P<r3>\d{1,3})\s*/\s*(?P<n3>\d{1,3}))?\s*\)", re.I)
-PREV_RANK = re.compile(r"\(\s*năm\s+(20\d\d)\s+(?:xếp\s*(?:thứ|hạng)|đứng\s+thứ)\s*(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
+    r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r3>\d{1,3})\s*/\s*(?P<n3>\d{1,3}))?\s*\)", re.I)
+PREV_RANK = re.compile(r"\(\s*năm\s+(20\d\d)\s+" + RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
 CLAUSE = re.compile(r"[^;]+?(?=;|\.\s+(?=[A-ZĐÀ-Ỹ])|$)")
 
 
@@ -91,7 +91,7 @@ def _take_pending_rank(clause: str, state: _State) -> None:
     if state.pending_rank is None:
         return
     rk = RANK_AT.match(clause.strip()) or \
-        re.match(r"\s*(?:và\s+)?(?:xếp\s*(?:thứ|hạng)(?:\s*thứ)?)\s*(\d{1,3})\s*/\s*(\d{1,3})", clause, re.I)
+        re.match(r"\s*(?:và\s+)?" + RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})", clause, re.I)
     if rk and not re.search(r"đạt\s*" + NUM, clause[: rk.start()]):
         set_rank(state.pending_rank, rk)
     state.pending_rank = None
