@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from functools import cache
 from pathlib import Path
 
@@ -42,3 +43,15 @@ def find(obs: list[RawObservation], year: int, value: float, entity: str | None 
         # the nearest figure first, then the closest wording (16,049 and 16,05 are two criteria's values)
         out.sort(key=lambda o: (round(abs(o.value - value), 6), -fuzz.ratio(match_key(o.label), match_key(label))))
     return out
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """The `chiso` command run in-process (typer's CliRunner), with a subprocess-like result: tests run
+    commands in their own process unless the test is about processes (kill, concurrency)."""
+    from typer.testing import CliRunner
+
+    from chiso.cli import app
+
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    return subprocess.CompletedProcess(["chiso", *map(str, args)], result.exit_code, result.stdout,
+                                       result.stderr if result.stderr_bytes is not None else "")

@@ -1,12 +1,10 @@
 """One canonical catalogue: criteria across years and spellings, provinces across the merger."""
 
 import csv
-import subprocess
-import sys
 from datetime import date
 from importlib import resources
 
-from helpers import FIXTURES
+from helpers import FIXTURES, cli
 from sqlmodel import select
 
 from chiso.db.catalogue import catalogue
@@ -99,8 +97,7 @@ def test_review_cli_round_trip_through_csv(tmp_path):
     wh = Warehouse(db)
     wh.load(process_file(FIXTURES / "hagiang-papi-2019.docx"))  # labels matched with middling confidence
     out = tmp_path / "queue.csv"
-    run = subprocess.run([sys.executable, "-m", "chiso", "review", "--db", db, "--export", str(out)],
-                         capture_output=True, text=True)
+    run = cli("review", "--db", db, "--export", out)
     assert run.returncode == 0, run.stderr
     with open(out, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
@@ -111,8 +108,7 @@ def test_review_cli_round_trip_through_csv(tmp_path):
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    run = subprocess.run([sys.executable, "-m", "chiso", "review", "--db", db, "--import", str(out)],
-                         capture_output=True, text=True)
+    run = cli("review", "--db", db, "--import", out)
     assert run.returncode == 0, run.stderr
     assert open_items(wh) == []
     assert f"{len(rows)} decisions applied" in run.stdout

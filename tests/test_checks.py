@@ -1,10 +1,8 @@
 """Every planted inconsistency is flagged; consistent tables raise nothing."""
 
-import subprocess
-import sys
 
 import docx
-from helpers import FIXTURES, exported, find, interpreted
+from helpers import FIXTURES, cli, exported, find, interpreted
 from sqlalchemy import text
 
 from chiso.load.warehouse import Warehouse
@@ -112,10 +110,10 @@ def test_check_command_gates_on_errors(tmp_path):
     db = f"sqlite:///{tmp_path / 'w.sqlite'}"
     wh = Warehouse(db)
     wh.load(process_file(FIXTURES / "hagiang-papi-2019.docx"))
-    ok = subprocess.run([sys.executable, "-m", "chiso", "check", "--db", db], capture_output=True, text=True)
+    ok = cli("check", "--db", db)
     assert ok.returncode == 0, ok.stdout
     assert "unreadable_number" in ok.stdout
     wh.load(process_file(FIXTURES / "quangtri-par-2022.docx"))
-    bad = subprocess.run([sys.executable, "-m", "chiso", "check", "--db", db], capture_output=True, text=True)
+    bad = cli("check", "--db", db)
     assert bad.returncode == 1
     assert "above_max" in bad.stdout and "quangtri-par-2022.docx" in bad.stdout

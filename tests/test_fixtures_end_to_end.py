@@ -1,11 +1,9 @@
 """Every fixture document gives exactly its expected observations and document fields."""
 
 import csv
-import subprocess
-import sys
 
 import pytest
-from helpers import DOCUMENTS, FIXTURES, expected, exported, find, interpreted
+from helpers import DOCUMENTS, FIXTURES, cli, expected, exported, find, interpreted
 
 from chiso.normalize.text import match_key
 
@@ -63,12 +61,10 @@ def test_pdf_provenance_has_page_and_bbox():
 def test_cli_ingest_and_export_write_the_contract(tmp_path):
     db = f"sqlite:///{tmp_path / 'w.sqlite'}"
     files = [str(FIXTURES / n) for n in DOCUMENTS]  # the top-level fixtures (fixtures/legacy/ has its own test)
-    run = subprocess.run([sys.executable, "-m", "chiso", "ingest", *files, "--db", db, "-j", "2"],
-                         capture_output=True, text=True)
+    run = cli("ingest", *files, "--db", db, "-j", "2")
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{len(DOCUMENTS)} loaded" in run.stdout
-    run = subprocess.run([sys.executable, "-m", "chiso", "export", str(tmp_path / "out"), "--db", db],
-                         capture_output=True, text=True)
+    run = cli("export", tmp_path / "out", "--db", db)
     assert run.returncode == 0, run.stderr
     with open(tmp_path / "out" / "observations.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))

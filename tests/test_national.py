@@ -17,14 +17,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import FIXTURES
+from helpers import FIXTURES, cli
 
 import chiso.extract.spreadsheet as spreadsheet
 from chiso.db.catalogue import catalogue
@@ -421,8 +420,7 @@ def test_national_columns_codes_exist_in_the_catalogue_for_every_year_they_cover
 def test_ingest_and_export_a_national_file(tmp_path):
     path = write_pci_workbook(tmp_path / "pci-2007.xlsx")
     db = f"sqlite:///{tmp_path / 'w.sqlite'}"
-    run = subprocess.run([sys.executable, "-m", "chiso", "ingest", str(path), "--db", db], capture_output=True,
-                         text=True, timeout=300)
+    run = cli("ingest", path, "--db", db)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "11 observations" in run.stdout
     c = sqlite3.connect(tmp_path / "w.sqlite")
@@ -430,8 +428,7 @@ def test_ingest_and_export_a_national_file(tmp_path):
         [("national_dataset", None, "DATA")]
     assert c.execute("SELECT DISTINCT kind FROM entity").fetchall() == [("province",)]
     c.close()
-    run = subprocess.run([sys.executable, "-m", "chiso", "export", str(tmp_path / "out"), "--db", db],
-                         capture_output=True, text=True, timeout=300)
+    run = cli("export", tmp_path / "out", "--db", db)
     assert run.returncode == 0, run.stdout + run.stderr
     with (tmp_path / "out" / "observations.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
