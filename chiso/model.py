@@ -27,6 +27,7 @@ class Cell:
     colspan: int = 1
     page: int | None = None
     bbox: BBox | None = None
+    ocr_confidence: float | None = None  # scans: the lowest OCR confidence (0–100) of its words holding a digit
 
 
 @dataclass
@@ -69,6 +70,9 @@ class TextBlock:
     bbox: BBox | None = None
     kind: str = "paragraph"  # paragraph | footnote | header
     emphasis: bool = False  # set in bold or a heading style: a heading when it states no figure
+    # scans: each number's digits → the lowest OCR confidence it was read with (None: a text layer);
+    # sentence readers give a value the confidence of its snippet's numbers (extract/ocr_numbers.py)
+    ocr_numbers: dict[str, float] | None = None
 
 
 @dataclass
@@ -117,6 +121,7 @@ class Source:
     snippet: str = ""
     sheet: str | None = None  # worksheet name (kind "sheet"; row/col are 0-based: row 0, col 0 is A1)
     reader: str | None = None  # the table layout or sentence construction that read it
+    ocr_confidence: float | None = None  # scans: lowest OCR confidence (0–100) of the digits it was read from
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}

@@ -8,18 +8,24 @@ models); only the missing-Tesseract case hides the models.
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from frictionless import validate
+from sqlalchemy import text as sqltext
 
 from chiso.extract import ocr, ocr_numbers
 from chiso.extract.ocr_lines import deskew, ruling_edges
 from chiso.extract.pdf_lines import find_tables, tables_from_edges
 from chiso.extract.pdf_reader import read_pdf
-from chiso.extract.pdf_words import page_words
+from chiso.extract.pdf_words import cell_words, page_words
+from chiso.load.export import CONTRACT_OBSERVATION_COLUMNS, export
+from chiso.load.warehouse import Warehouse
 from chiso.pipeline import process_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -166,22 +172,28 @@ def test_suspicious_numbers_are_marked_with_their_reason():
             _word("79", 100), _word("46%", 113.5),  # one number OCR split: `79 46%`
             _word("82.52%", 100, conf=75, baseline=140),  # a point on a page of commas, not sure of it
             _word("42.37", 100, conf=97, baseline=160),  # … sure of it: printed so
-            _word("83,12%", 100, conf=41, baseline=180),  # low confidence
+            _word("83,12%", 100, conf=41, baseline=180),  # low confidence only: kept (its value is flagged)
             _word("8196", 100, baseline=200), _word("2023", 200, baseline=200),  # a lost comma; a year
-            _word("3,Ð", 100, conf=92, baseline=220)]  # digits and junk: a reader would take `3,`
+            _word("3,Ð", 100, conf=92, baseline=220),  # digits and junk: a reader would take `3,`
+            {**_word("35,25", 100, conf=62, baseline=240), "doubt": "readings '5,25' / '35,25'"}]
     page += [_word(f"8{k},{k}5%", 300, baseline=60 + 20 * k) for k in range(8)]  # the page's decimals
     marks = ocr_numbers.suspicious_numbers(page)
     reasons = {page[i]["text"]: r.split(" ")[0] for i, r in marks.items()}
-    assert reasons == {"79": "split", "46%": "split", "82.52%": "separator", "83,12%": "low_conf",
-                       "8196": "no_separator", "3,Ð": "garbled"}
+    assert reasons == {"79": "split", "46%": "split", "82.52%": "separator", "8196": "no_separator",
+                       "3,Ð": "garbled", "35,25": "disagree"}
+    reader = ocr.PageOcr(b"")
+    kept = [w["text"] for w in reader._trusted(page, 4)]
+    assert "83,12%" in kept and "2023" in kept and not set(reasons) & set(kept)
+    assert reader.low_conf_numbers == 1 and len(reader.suspects) == 6
+    assert any("1 numbers read by OCR with a confidence below" in w for w in reader.warnings())
 
 
 def test_second_reading_of_a_number_settles_or_doubts_it():
-    assert ocr_numbers.reconcile(("275", 73.0), ("2,75", 96.0)) == ("2,75", 96.0)  # vie lost the comma
-    assert ocr_numbers.reconcile(("Uy)", 0.0), ("2,75", 96.0)) == ("2,75", 96.0)  # vie read letters
-    text, conf = ocr_numbers.reconcile(("5,25", 95.8), ("3525", 62.0))  # other digits: not trusted
-    assert conf < ocr_numbers.LOW_CONF
-    assert ocr_numbers.reconcile(("190/QĐ-BNV", 95.0), ("190/QD-BNV", 90.0)) == ("190/QĐ-BNV", 95.0)
+    assert ocr_numbers.reconcile(("275", 73.0), ("2,75", 96.0)) == ("2,75", 96.0, None)  # vie lost the comma
+    assert ocr_numbers.reconcile(("Uy)", 0.0), ("2,75", 96.0)) == ("2,75", 96.0, None)  # vie read letters
+    text, conf, doubt = ocr_numbers.reconcile(("5,25", 95.8), ("3525", 62.0))  # other digits: not trusted
+    assert conf < ocr_numbers.LOW_CONF and doubt == "readings '5,25' / '3525'"
+    assert ocr_numbers.reconcile(("190/QĐ-BNV", 95.0), ("190/QD-BNV", 90.0)) == ("190/QĐ-BNV", 95.0, None)
 
 
 def _stamp(page: pdfium.PdfPage, pdf: pdfium.PdfDocument, text: str) -> None:
@@ -216,3 +228,108 @@ def test_blank_scanned_page_is_no_text(tmp_path):
     Image.fromarray(np.full((800, 600), 255, np.uint8)).save(tmp_path / "blank.pdf")
     result = process_file(tmp_path / "blank.pdf")
     assert result.error_code == "no_text"
+
+
+# ── word confidence in provenance, low confidence flagged, split numbers left out (issue 13) ──────────
+
+def _values(result) -> list[tuple]:
+    return [(o.label, o.year, o.value) for o in result.interpretation.observations]
+
+
+@needs_tesseract
+def test_a_scanned_value_keeps_the_confidence_of_its_digits_and_a_text_value_none():
+    path = SCANS / "sonla-sipas-2023-scan.pdf"
+    obs = process_file(path).interpretation.observations
+    confs = [o.source.ocr_confidence for o in obs]
+    assert all(c is not None and 0 <= c <= 100 for c in confs)
+    assert len(set(confs)) > 5  # each value its own words' confidence
+    pdf = pdfium.PdfDocument(path)
+    page_ocr = ocr.PageOcr(path.read_bytes())
+    table = next(o for o in obs if o.source.kind == "table" and o.value == 84.12 and o.year == 2023)
+    words, _ = page_ocr.read(pdf[table.source.page - 1], table.source.page, [])
+    in_cell = [w for w in cell_words(table.source.bbox, words) if any(ch.isdigit() for ch in w["text"])]
+    assert in_cell and table.source.ocr_confidence == min(w["conf"] for w in in_cell)
+    sentence = next(o for o in obs if o.source.kind == "text" and o.value == 83.12)
+    words, _ = page_ocr.read(pdf[sentence.source.page - 1], sentence.source.page, [])
+    tokens = set(re.findall(r"\d(?:[\d.,]*\d)?", sentence.source.snippet))
+    in_snippet = [w["conf"] for w in cell_words(sentence.source.bbox, words)  # the words of its block
+                  if tokens & set(re.findall(r"\d(?:[\d.,]*\d)?", w["text"]))]
+    assert "83,12" in tokens and sentence.source.ocr_confidence == min(in_snippet)
+    assert all(o.source.ocr_confidence is None for o in process_file(FIXTURES / "sonla-sipas-2023.pdf")
+               .interpretation.observations)
+    mixed = process_file(SCANS / "quangtri-par-2022-mixed.pdf").interpretation.observations  # page 2 scanned
+    assert all((o.source.ocr_confidence is not None) == (o.source.page == 2) for o in mixed)
+
+
+@needs_tesseract
+def test_a_value_read_below_the_threshold_is_loaded_flagged_and_exported_with_its_confidence(monkeypatch, tmp_path):
+    path = SCANS / "sonla-sipas-2023-scan.pdf"
+    plain = process_file(path)
+    confs = sorted({o.source.ocr_confidence for o in plain.interpretation.observations})
+    threshold = confs[len(confs) // 2]  # a threshold above half of the values' confidences
+    monkeypatch.setattr(ocr_numbers, "LOW_CONF", threshold)
+    result = process_file(path)
+    obs = result.interpretation.observations
+    assert _values(result) == _values(plain)  # low confidence leaves no value out
+    low = [o for o in obs if o.source.ocr_confidence < threshold]
+    assert low and len(low) < len(obs)
+    for o in obs:
+        flags = [f for f in o.flags if f.code == "ocr_low_confidence"]
+        assert len(flags) == (o.source.ocr_confidence < threshold)
+        assert all(f.severity == "warning" and f"confidence {o.source.ocr_confidence:.0f}" in f.message
+                   for f in flags)
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    assert wh.load(result) == len(obs)
+    assert wh.load(process_file(FIXTURES / "quangtri-par-2022.pdf")) > 0  # a text PDF
+    with wh.engine.connect() as conn:
+        stored = conn.execute(sqltext("SELECT o.ocr_confidence, o.flags, d.source_file FROM observation o "
+                                      "JOIN document d ON d.id = o.document_id")).all()
+    assert {round(c, 1) for c, _, f in stored if f == path.name} == {round(c, 1) for c in confs}
+    assert all(c is None for c, _, f in stored if f == "quangtri-par-2022.pdf")
+    assert sum("ocr_low_confidence" in flags for _, flags, _ in stored) == len(low)
+    export(wh, tmp_path / "out")
+    with open(tmp_path / "out" / "observations.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header, rows = rows[0], rows[1:]
+    assert header[:len(CONTRACT_OBSERVATION_COLUMNS)] == CONTRACT_OBSERVATION_COLUMNS
+    assert header[-1] == "ocr_confidence"
+    scanned = [r for r in rows if r[0] == path.name]
+    assert scanned and all(0 <= float(r[-1]) <= 100 for r in scanned)
+    assert all(r[-1] == "" for r in rows if r[0] == "quangtri-par-2022.pdf")
+    assert sum("ocr_low_confidence" in r[header.index("flags")] for r in scanned) == \
+        sum(1 for o in low if o.measure == "value")
+    package = json.loads((tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8"))
+    field = package["resources"][0]["schema"]["fields"][-1]
+    assert (field["name"], field["type"]) == ("ocr_confidence", "number") and field["description"]
+    assert validate(tmp_path / "out" / "datapackage.json").valid
+
+
+def _typed_scan(path: Path, lines: list[str]) -> Path:
+    """A page image of typed lines (DejaVu Serif 13 pt at 200 dpi), saved as an image-only PDF."""
+    import matplotlib
+    from PIL import Image, ImageDraw, ImageFont
+
+    px = round(13 * 200 / 72)
+    font = ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSerif.ttf"), px)
+    img = Image.new("L", (1654, 2339), 255)
+    draw = ImageDraw.Draw(img)
+    for k, line in enumerate(lines):
+        draw.text((180, 200 + k * round(2.4 * px)), line, font=font, fill=0)
+    img.save(path, "PDF", resolution=200)
+    return path
+
+
+@needs_tesseract
+def test_a_number_ocr_split_in_two_is_not_loaded(tmp_path):
+    path = _typed_scan(tmp_path / "split.pdf", [
+        "ỦY BAN NHÂN DÂN TỈNH SƠN LA", "Số: 15/BC-UBND", "BÁO CÁO",
+        "Kết quả Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) năm 2023",
+        "Chỉ số SIPAS năm 2023 của tỉnh Sơn La đạt 86,25%.",
+        "Chỉ số hài lòng về tiếp cận dịch vụ đạt 79 46%, tăng so với năm 2022.",  # 79,46% printed with a space
+        "Chỉ số hài lòng về công chức giải quyết công việc đạt 91,35%."])
+    result = process_file(path)
+    assert result.ok, result.error
+    values = {o.value for o in result.interpretation.observations}
+    assert {86.25, 91.35} <= values  # the page is read
+    assert not values & {79.46, 79.0, 46.0, 7946.0}
+    assert any("left out" in w and "'79' (split" in w and "'46%,' (split" in w for w in result.warnings)

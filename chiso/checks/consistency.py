@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from chiso.checks.ocr import flag_low_confidence
 from chiso.db.catalogue import catalogue
 from chiso.model import Flag, Interpretation, RawObservation
 
@@ -51,6 +52,7 @@ def check_document(result: Interpretation) -> None:
     _check_ranges(obs, published)
     _check_changes(obs)
     _check_aggregates(obs)
+    flag_low_confidence(result)  # OCR: values whose digits were read with low confidence (chiso/checks/ocr.py)
 
 
 def _withhold_impossible(result: Interpretation) -> None:

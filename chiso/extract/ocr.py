@@ -4,7 +4,8 @@ A page without a text layer (a scanned report, or one signed appendix scanned in
 PDF) is rendered with pdfium, levelled, its ruling lines found and erased (`ocr_lines`), and
 read with Tesseract's Vietnamese model. The result is the word dicts of
 `pdf_words.page_words` (`text`, `x0`, `x1`, `top`, `bottom` in points with a top-left origin,
-`size`, `baseline`, `bold`) plus `conf` (Tesseract's word confidence, 0–100), and the page's
+`size`, `baseline`, `bold`) plus `conf` (Tesseract's word confidence, 0–100; and `doubt` on a word
+whose two readings gave other digits, see `ocr_numbers.reconcile`), and the page's
 rules as pdfplumber edges, so the same paragraph, table and sentence readers serve text PDFs
 and scans. Positions are those of the levelled page (within a few points of the scan's).
 
@@ -34,11 +35,17 @@ Settings, measured on the same pages (found / wrong):
   decimal comma in table cells: `275` for `2,75`), and the two readings reconciled
   (`ocr_numbers.reconcile`); the empty cells of a ruled table are read again one by one
   (Tesseract's page layout drops a lone `3` in an STT or rank column);
-- numbers still in doubt (`ocr_numbers.suspicious_numbers`) are left out of the page's words
-  and listed in the file's warnings: a missing value instead of a wrong one.
+- numbers still in doubt (`ocr_numbers.suspicious_numbers`: split, joined, garbled, a foreign
+  decimal mark, two readings with other digits) are left out of the page's words and listed in
+  the file's warnings: a missing value instead of a wrong one;
+- a number whose only doubt is a low confidence is kept: the confidence goes with the words
+  (`conf`) into the cells and text blocks (`Cell.ocr_confidence`, `TextBlock.ocr_numbers`), the
+  value's `Source.ocr_confidence`, and the warehouse; the checks flag a value read below
+  `ocr_numbers.LOW_CONF` (`ocr_low_confidence`, chiso/checks/ocr.py).
 End to end (`chiso ingest` + the scorer) on scans of the development corpus's SIPAS report,
-made the same way: ruled P 1.000 R 0.981, borderless P 1.000 R 0.957 (text PDFs: 1.000 / 1.000);
-31 pages in 133 s with 2 workers, 2.3 s on a re-run from the cache.
+made the same way: ruled P 1.000 R 0.995, borderless P 1.000 R 0.971 (text PDFs: 1.000 / 1.000),
+5 of the 407 values flagged `ocr_low_confidence` (all right); leaving low-confidence numbers out
+instead gave R 0.981 / 0.957. 31 pages in 133 s with 2 workers, 2.3 s on a re-run from the cache.
 
 Results are cached on disk per (file sha256, page, settings) in `$CHISO_CACHE/ocr` (default
 `~/.cache/chiso/ocr`): a re-run reads no page twice.
@@ -66,7 +73,7 @@ from chiso.extract.pdf_words import PageWords, group_lines
 from chiso.normalize.text import nfc
 
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
-CACHE_VERSION = 3  # bump when the words produced for the same page change
+CACHE_VERSION = 5  # bump when the words produced for the same page change
 CROP_ZOOM = 2.0  # a word read alone is enlarged: at 200 dpi the digits of 11 pt print are 14 px high,
 # and eng read `2,75` as `2/5` (conf 62) at 1×, as `2,75` (96) at 2×
 ROW_HEIGHT_PER_POINT = 0.94  # Tesseract's row height / the font size, measured on the fixture scans
@@ -221,7 +228,9 @@ def _second_readings(gray: np.ndarray, words: list[dict], settings: OcrSettings)
         if ocr_numbers.wants_second_reading(w["text"], w["conf"]):
             if has_digits_model:
                 eng = _read_line(_crop(gray, w["_px"], margin, 30, CROP_ZOOM), settings.digits_lang)
-                w["text"], w["conf"] = ocr_numbers.reconcile((w["text"], w["conf"]), eng)
+                w["text"], w["conf"], doubt = ocr_numbers.reconcile((w["text"], w["conf"]), eng)
+                if doubt:
+                    w[ocr_numbers.DOUBT] = doubt
         elif w["conf"] < 50:
             text, conf = _read_line(_crop(gray, w["_px"], margin, 30, CROP_ZOOM), settings.lang)
             if text and conf > w["conf"] + 20:  # `- Về`: one word box, two printed words
@@ -349,7 +358,8 @@ class PageOcr:
         self.pages: list[int] = []  # read by OCR
         self.unread: list[int] = []  # scanned, but no OCR here
         self.low_conf_words = 0
-        self.suspects: list[str] = []  # numbers left out, as "p4 '3,79' (low_conf (10))"
+        self.suspects: list[str] = []  # numbers left out, as "p4 '3,79' (split (digit groups a space apart))"
+        self.low_conf_numbers = 0  # numbers kept although read below ocr_numbers.LOW_CONF (their values flagged)
 
     def read(self, page: pdfium.PdfPage, page_no: int, words: list[dict]) -> tuple[list[dict], list[dict] | None]:
         """The page's words and, for a scan, its rules (None: take the rules from the PDF)."""
@@ -372,15 +382,18 @@ class PageOcr:
     def _trusted(self, words: list[dict], page_no: int) -> list[dict]:
         """The page's words without the numbers OCR may have misread (`ocr_numbers.suspicious_numbers`):
         a cell or sentence then lacks that figure instead of holding a wrong one. Each one left out
-        is listed in the file's warnings, with its reading, confidence and reason. A year stays:
-        without it a table's columns lose their meaning."""
+        is listed in the file's warnings, with its reading and reason. A year stays: without it a
+        table's columns lose their meaning. Numbers read with low confidence stay (and are counted):
+        the checks flag their values."""
         suspects = ocr_numbers.suspicious_numbers(words)
         kept = []
         for i, w in enumerate(words):
             if i in suspects and not re.fullmatch(r"(19|20)\d\d", w["text"].strip(".,:;()")):
                 self.suspects.append(f"p{page_no} '{w['text']}' ({suspects[i]})")
                 continue
-            kept.append(dict(w))
+            if ocr_numbers.digits(w["text"]) and w["conf"] < ocr_numbers.LOW_CONF:
+                self.low_conf_numbers += 1
+            kept.append({k: v for k, v in w.items() if k != ocr_numbers.DOUBT})
         return kept
 
     def no_text_reason(self) -> str:
@@ -398,6 +411,9 @@ class PageOcr:
         if self.suspects:
             shown = "; ".join(self.suspects[:20]) + (" …" if len(self.suspects) > 20 else "")
             out.append(f"{len(self.suspects)} numbers read by OCR not trusted, left out: {shown}")
+        if self.low_conf_numbers:
+            out.append(f"{self.low_conf_numbers} numbers read by OCR with a confidence below "
+                       f"{ocr_numbers.LOW_CONF:g} kept: values read from them are flagged ocr_low_confidence")
         if self.unread:
             out.append(f"{len(self.unread)} scanned pages not read ({', '.join(map(str, self.unread))}): "
                        f"{unavailable_reason(self.settings)}")
@@ -405,5 +421,5 @@ class PageOcr:
 
     def stats(self) -> dict[str, int]:
         return {"ocr_pages": len(self.pages), "ocr_cache_hits": self.cache.hits,
-                "ocr_low_conf_words": self.low_conf_words, "ocr_numbers_left_out": len(self.suspects)
-                } if self.pages or self.unread else {}
+                "ocr_low_conf_words": self.low_conf_words, "ocr_numbers_left_out": len(self.suspects),
+                "ocr_low_conf_numbers_kept": self.low_conf_numbers} if self.pages or self.unread else {}

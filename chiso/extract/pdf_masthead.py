@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from chiso.extract.ocr_numbers import number_confidence
 from chiso.extract.pdf_words import join_words
 from chiso.model import Cell, Table
 from chiso.normalize.text import nfc
@@ -83,4 +84,4 @@ def _cell(text: str, col: int, page_no: int, part: list[list[dict]]) -> Cell:
     words = [w for r in part for w in r]
     bbox = (min(w["x0"] for w in words), min(w["top"] for w in words),
             max(w["x1"] for w in words), max(w["bottom"] for w in words))
-    return Cell(text=text, row=0, col=col, page=page_no, bbox=bbox)
+    return Cell(text=text, row=0, col=col, page=page_no, bbox=bbox, ocr_confidence=number_confidence(words))

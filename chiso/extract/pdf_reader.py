@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
 from chiso.extract.ocr import PageOcr  # OCR of scanned pages (chiso/extract/ocr.py)
+from chiso.extract.ocr_numbers import merge_confidences, number_confidences
 from chiso.extract.pdf_borderless import find_borderless_tables
 from chiso.extract.pdf_lines import page_edges
 from chiso.extract.pdf_masthead import split_masthead
@@ -43,6 +44,7 @@ class _Line:
     bottom: float
     size: float
     bold: bool = False
+    numbers: dict[str, float] | None = None  # OCR: each number's confidence (ocr_numbers.number_confidences)
 
 
 def _body_size(words: list[dict]) -> float:
@@ -68,7 +70,7 @@ def _main_size(row: list[dict]) -> float:
 def _line(row: list[dict]) -> _Line:
     return _Line(nfc(join_words(row)), min(w["x0"] for w in row), max(w["x1"] for w in row),
                  min(w["top"] for w in row), max(w["bottom"] for w in row), _main_size(row),
-                 all(w.get("bold") for w in row))
+                 all(w.get("bold") for w in row), number_confidences(row))
 
 
 def _lines(words: list[dict]) -> list[_Line]:
@@ -200,7 +202,8 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
         if text:
             bbox: BBox = (min(p.x0 for p in para), para[0].top, max(p.x1 for p in para), para[-1].bottom)
             items.append((para[0].top, TextBlock(text=text, number=0, page=page_no, bbox=bbox,
-                                                 emphasis=all(p.bold for p in para))))
+                                                 emphasis=all(p.bold for p in para),
+                                                 ocr_numbers=merge_confidences(*(p.numbers for p in para)))))
     items.sort(key=lambda it: it[0])
     return items, _footnotes(foot, page_no)
 
@@ -245,6 +248,7 @@ def _append_page(blocks: list[TextBlock | Table], items: list[tuple[float, TextB
         if i == 0 and isinstance(item, TextBlock) and blocks and isinstance(blocks[-1], TextBlock) \
                 and continues_paragraph(blocks[-1].text, item.text):
             blocks[-1].text = blocks[-1].text + " " + item.text  # a sentence cut by the page break
+            blocks[-1].ocr_numbers = merge_confidences(blocks[-1].ocr_numbers, item.ocr_numbers)
             continue
         blocks.append(item)
 
@@ -272,12 +276,13 @@ def _footnotes(foot: list[_Line], page_no: int) -> list[TextBlock]:
             if current:
                 notes.append(current)
             current = []
-            ln = _Line(ln.text.strip()[marker.end():], ln.x0, ln.x1, ln.top, ln.bottom, ln.size)
+            ln = replace(ln, text=ln.text.strip()[marker.end():], bold=False)
             if not ln.text:
                 continue
         current.append(ln)
     if current:
         notes.append(current)
     return [TextBlock(text=_join(note), number=0, page=page_no, kind="footnote",
-                      bbox=(min(p.x0 for p in note), note[0].top, max(p.x1 for p in note), note[-1].bottom))
+                      bbox=(min(p.x0 for p in note), note[0].top, max(p.x1 for p in note), note[-1].bottom),
+                      ocr_numbers=merge_confidences(*(p.numbers for p in note)))
             for note in notes]

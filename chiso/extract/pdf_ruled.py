@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 
+from chiso.extract.ocr_numbers import number_confidence
 from chiso.extract.pdf_lines import find_tables, tables_from_edges
-from chiso.extract.pdf_words import cell_text
+from chiso.extract.pdf_words import cell_words, lines_text
 from chiso.model import Cell, Table
 from chiso.normalize.text import nfc
 
@@ -39,7 +40,9 @@ def _grid(table, page_no: int, words: list[dict], number: int = 0) -> Table:  # 
         for c, bbox in enumerate(row.cells):
             if bbox is None:
                 continue
-            cell = Cell(text=nfc(cell_text(bbox, words)), row=r, col=c, page=page_no, bbox=tuple(bbox))
+            inside = cell_words(bbox, words)
+            cell = Cell(text=nfc(lines_text(inside)), row=r, col=c, page=page_no, bbox=tuple(bbox),
+                        ocr_confidence=number_confidence(inside))
             grid[r][c] = cell
             origins.append(cell)
     # spans: an origin covers every grid position whose top-left point lies inside its bbox

@@ -220,7 +220,7 @@ def _words_from_chars(chars: list[_Char], height: float) -> PageWords:
 
 class PageWords(list):
     """The words of one page (a plain list of word dicts) that also finds the words inside a
-    box without scanning the page: `cell_text` asks it once per table cell.
+    box without scanning the page: `cell_words` asks it once per table cell.
 
     The index by vertical centre is built on first use; the list must not change after that
     (readers filter pages into new lists, which are plain lists and scanned as before).
@@ -297,10 +297,19 @@ def join_words(line: list[dict]) -> str:
     return text
 
 
-def cell_text(bbox: tuple[float, float, float, float], words: list[dict]) -> str:
-    """The words whose centre lies in a cell, one line per printed line."""
+def cell_words(bbox: tuple[float, float, float, float], words: list[dict]) -> list[dict]:
+    """The words whose centre lies in a cell."""
     x0, top, x1, bottom = bbox
     if isinstance(words, PageWords):
         words = words.in_band(top, bottom)
-    inside = [w for w in words if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom]
-    return "\n".join(join_words(line) for line in group_lines(inside))
+    return [w for w in words if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom]
+
+
+def lines_text(words: list[dict]) -> str:
+    """Words as printed: one line per printed line."""
+    return "\n".join(join_words(line) for line in group_lines(words))
+
+
+def cell_text(bbox: tuple[float, float, float, float], words: list[dict]) -> str:
+    """The words whose centre lies in a cell, one line per printed line."""
+    return lines_text(cell_words(bbox, words))

@@ -36,7 +36,8 @@ CONTRACT_OBSERVATION_COLUMNS = ["source_file", "page", "index", "year", "provinc
                                 "label", "value", "unit", "max", "rank", "rank_of", "flags"]
 CONTRACT_DOCUMENT_COLUMNS = ["source_file", "sha256", "province", "issuer", "doc_type", "number", "date",
                              "indices", "report_year", "draft"]
-OBSERVATION_COLUMNS = CONTRACT_OBSERVATION_COLUMNS + ["id", "sha256", "series", "decimals", "is_best"]
+OBSERVATION_COLUMNS = CONTRACT_OBSERVATION_COLUMNS + ["id", "sha256", "series", "decimals", "is_best",
+                                                      "ocr_confidence"]
 DOCUMENT_COLUMNS = CONTRACT_DOCUMENT_COLUMNS + ["date_precision", "title", "pages"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -44,7 +45,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # every exported value with its fact's ranking (views.py): the best-value rule is not repeated here
 _OBS_SQL = """
 SELECT source_file, page, "index", year, province, entity, criterion, label, value, unit, max, rank, rank_of,
-       flags, uid AS id, sha256, series, decimals, preference, best_id, id AS row_id, n_documents, agree, draft
+       flags, uid AS id, sha256, series, decimals, preference, best_id, id AS row_id, n_documents, agree, draft,
+       ocr_confidence
 FROM ranked_observation WHERE measure = 'value'
 ORDER BY source_file, row_id
 """

@@ -25,7 +25,7 @@ from chiso.load import schema  # noqa: F401  (registers every table on SQLModel.
 from chiso.load.dialect import SCHEMA_LOCK, WarehouseError, lock
 from chiso.load.views import VIEWS, create_views
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 UNVERSIONED = 0  # a chiso warehouse made before the version was stored
 META_TABLE = "chiso_meta"
 # what makes a database without chiso_meta a chiso warehouse: these tables with these columns
@@ -34,8 +34,8 @@ _CORE = {"document": {"sha256", "source_file", "status"}, "observation": {"docum
 # version → the statements that bring a warehouse at the version before it there, in order. Version 1
 # is the baseline: an unversioned warehouse gets the columns it lacks (_add_missing_columns). New
 # tables need no statement (create_all makes them); a new column needs an ALTER TABLE here.
-# 2: document.source_key, supersede_reason; 3: document.file_mtime (added columns)
-MIGRATIONS: dict[int, list[str]] = {1: [], 2: [], 3: []}
+# 2: document.source_key, supersede_reason; 3: document.file_mtime; 4: observation.ocr_confidence (added columns)
+MIGRATIONS: dict[int, list[str]] = {1: [], 2: [], 3: [], 4: []}
 
 
 def check_schema(conn: Connection) -> int | None:

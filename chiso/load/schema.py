@@ -99,6 +99,7 @@ class Observation(SQLModel, table=True):
     match_score: float | None = None
     responsible: str | None = None  # agency named responsible in a scoring table
     flags: str = ""  # ';'-separated flag codes
+    ocr_confidence: float | None = None  # scans: lowest OCR confidence (0–100) of its digits; None: text layer
 
 
 class Flag(SQLModel, table=True):

@@ -318,5 +318,5 @@ def _observation_row(document_id: int, province: str | None, obs: RawObservation
         row_no=src.row, col_no=src.col, block_no=src.block,
         bbox=",".join(f"{v:.1f}" for v in src.bbox) if src.bbox else None,
         provenance=json.dumps(provenance, ensure_ascii=False), match_score=obs.match_score,
-        responsible=obs.responsible,
+        responsible=obs.responsible, ocr_confidence=src.ocr_confidence,
         flags=";".join(dict.fromkeys(f.code for f in obs.flags)))

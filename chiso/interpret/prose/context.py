@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from chiso.extract.ocr_numbers import confidence_in
 from chiso.model import Flag, RawObservation, Source, TextBlock
 from chiso.normalize.numbers import RANK_AT, RANK_VERB
 
@@ -70,7 +71,12 @@ class Findings:
 
 
 class Sources:
-    """Makes the `Source` of a snippet of one block (text or footnote), naming the reader."""
+    """Makes the `Source` of a snippet of one block (text or footnote), naming the reader.
+
+    For a block read by OCR the source carries the lowest confidence of the snippet's numbers: the
+    block keeps each number's confidence by its digits (`TextBlock.ocr_numbers`), because a
+    snippet is not always a span of the block's text (readers rebuild some), while its numbers
+    are the block's (`ocr_numbers.confidence_in`)."""
 
     def __init__(self, block: TextBlock, reader: str = ""):
         self.block = block
@@ -79,7 +85,8 @@ class Sources:
     def __call__(self, snippet: str) -> Source:
         b = self.block
         return Source(kind="footnote" if b.kind == "footnote" else "text", page=b.page, block=b.number,
-                      bbox=b.bbox, snippet=snippet[:160], reader=self.reader or None)
+                      bbox=b.bbox, snippet=snippet[:160], reader=self.reader or None,
+                      ocr_confidence=confidence_in(snippet, b.ocr_numbers))
 
 
 def set_rank(obs: RawObservation, m: re.Match[str]) -> None:

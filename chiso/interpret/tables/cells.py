@@ -27,9 +27,11 @@ class TableContext:
 
 
 def source(t: Table, r: int, c: int) -> Source:
+    """The cell's place, and for a scan the OCR confidence of the figure it holds (`Cell.ocr_confidence`)."""
     cell = t.cell(r, c)
     return Source(kind="table", page=cell.page if cell else t.page, table=t.number, row=r, col=c,
-                  bbox=cell.bbox if cell else None, snippet=(cell.text if cell else "")[:80])
+                  bbox=cell.bbox if cell else None, snippet=(cell.text if cell else "")[:80],
+                  ocr_confidence=cell.ocr_confidence if cell else None)
 
 
 def value(t: Table, r: int, c: int, ctx: TableContext) -> Reading | None:
