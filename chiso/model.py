@@ -85,6 +85,9 @@ class ExtractedDocument:
     title: str | None = None  # file metadata title, when present
     warnings: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
+    # why the file is damaged though it opened (extract/integrity.py; [] = sound, or a format not checked):
+    # its values are flagged damaged_source and lose the best-value rule to a sound document's
+    damage: list[str] = field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:

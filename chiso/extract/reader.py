@@ -11,6 +11,7 @@ from pathlib import Path
 
 from chiso.extract.detect import sniff
 from chiso.extract.docx_reader import read_docx
+from chiso.extract.integrity import source_damage
 from chiso.extract.pdf_reader import read_pdf
 from chiso.extract.spreadsheet import read_spreadsheet
 from chiso.model import Cell, ExtractedDocument, ExtractionError, Table, TextBlock
@@ -37,6 +38,10 @@ def read_document(path: str | Path, sha256: str, data: bytes | None = None) -> E
         return read_spreadsheet(path, sha256, data, kind)
     else:
         doc = _read_legacy_doc(Path(path), sha256, kind)
+    if kind in ("pdf", "docx"):  # damage in a file that opened: its values are flagged (checks/damage.py)
+        doc.damage = source_damage(kind, data)
+        if doc.damage:
+            doc.warnings.append("damaged: " + "; ".join(doc.damage))
     return repair_legacy_fonts(doc)
 
 

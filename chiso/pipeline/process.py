@@ -64,6 +64,7 @@ def process_file(path: str | Path, known: set[str] | frozenset[str] = frozenset(
 
 def _interpret_bytes(path: str, digest: str, data: bytes, aliases: dict | None) -> FileResult:
     from chiso.checks.consistency import check_document
+    from chiso.checks.damage import flag_damaged_source
     from chiso.extract.reader import read_document
     from chiso.interpret.document import interpret
     from chiso.match.matching import assign_criteria
@@ -79,6 +80,7 @@ def _interpret_bytes(path: str, digest: str, data: bytes, aliases: dict | None) 
         doc.warnings.append(f"no figures found ({', '.join(result.meta.indices)} named)")
     review = assign_criteria(result, aliases)
     check_document(result)
+    flag_damaged_source(result, doc.damage)  # a file that opened but is damaged (extract/integrity.py)
     return FileResult(path, digest, doc.format, doc.pages, interpretation=result, warnings=doc.warnings,
                       stats=doc.stats,
                       review=[(o.index, o.label, o.group, [(c.code, c.name, round(c.score, 1))
