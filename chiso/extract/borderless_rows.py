@@ -3,7 +3,10 @@
 Each value line is a row. A label wrapped over several lines is given to its row by its
 list numbering (`5.` opens the next row's label) or, without numbering, by the way the
 table aligns its cells: labels whose first, middle or last line stands level with the
-row's numbers. The alignment that fits the rows best is chosen by trying the three.
+row's numbers. The alignment is decided row by row, not once per table: a table printed in
+parts may set part A's values on the first line of their labels and part B's in the middle
+(part B a second table set under part A without a header of its own). Where the geometry
+allows more than one reading, the words decide: a label does not open with a lower-case line.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ def assign_label_lines(pieces: list[Piece], anchors: list[Line]) -> dict[int, li
 
     Lines on a row's own line are that row's. The lines between two rows are parted where a
     numbered line (`5.`) opens the next label; elsewhere by how the table aligns its cells:
-    labels whose first line, middle or last line stands level with the row's numbers. The
-    alignment that fits the rows best is found by trying the three (`_best_split`).
+    labels whose first line, middle or last line stands level with the row's numbers, the
+    alignment that fits each row best (`_best_split`).
     """
     ys = [a.baseline for a in anchors]
     tol = 0.4 * max(a.size for a in anchors)
@@ -40,6 +43,9 @@ def assign_label_lines(pieces: list[Piece], anchors: list[Line]) -> dict[int, li
 
 
 _LEAD_PENALTY = 3.0  # points of misalignment that a capitalised lead line is worth
+_OPEN_PENALTY = 3.0  # … and a label opened by a lower-case line (it reads as the row above's continuation)
+_SWITCH_PENALTY = 3.0  # … and a change of alignment between two rows
+_MODELS = ("top", "middle", "bottom")
 
 
 def _choices(g: int, gap: list[Piece], rows: dict[int, list[Piece]], n: int) -> list[int]:
@@ -54,35 +60,53 @@ def _choices(g: int, gap: list[Piece], rows: dict[int, list[Piece]], n: int) -> 
     return list(range(len(gap) + 1))
 
 
+def _opens_lower(first: Piece | None) -> bool:
+    """A label line that begins with a lower-case letter continues a label; it does not open one."""
+    if first is None or NUMBERED.match(first.text):
+        return False
+    letter = next((ch for ch in first.text if ch.isalpha()), "")
+    return letter.islower()
+
+
 def _best_split(gaps: list[list[Piece]], rows: dict[int, list[Piece]], ys: list[float]) -> list[int]:
-    """For each gap, the lines that go up, under the alignment (first / middle / last line level
-    with the numbers) that leaves the rows' labels least out of line; dynamic programming over rows."""
+    """For each gap, the lines that go up: the split that leaves the rows' labels least out of line.
+
+    Each row's label has its first, middle or last line level with the row's numbers (cells
+    aligned top, centred or bottom). A table mostly keeps one alignment, but two tables printed
+    one under the other (a part B continuing part A without a header) may not, so the alignment
+    is decided row by row: dynamic programming over (row, lines given up, alignment), where a
+    change of alignment between two rows costs `_SWITCH_PENALTY`. Where several splits fit the
+    geometry (a top-aligned reading of centred cells shifts every label by a line), the words
+    decide: a label opened by a lower-case line costs `_OPEN_PENALTY`.
+    """
     n = len(ys)
     options = [_choices(g, gaps[g], rows, n) for g in range(n + 1)]
 
     def cost(r: int, k_in: int, k_out: int, model: str) -> float:
-        lines = [p.y for p in gaps[r][k_in:]] + [p.y for p in rows.get(r, [])] + [p.y for p in gaps[r + 1][:k_out]]
-        if not lines:
+        label = gaps[r][k_in:] + rows.get(r, []) + gaps[r + 1][:k_out]
+        if not label:
             return 0.0
+        lines = [p.y for p in label]
         ref = {"top": min(lines), "middle": (min(lines) + max(lines)) / 2, "bottom": max(lines)}[model]
-        return abs(ref - ys[r])
+        first = min(label, key=lambda p: p.y)
+        return abs(ref - ys[r]) + (_OPEN_PENALTY if _opens_lower(first) else 0.0)
 
-    best: tuple[float, list[int]] | None = None
-    for model in ("top", "middle", "bottom"):
-        # lines above the first row go to the part of a label cut by the page break only if they read
-        # as its continuation (lower case); a capitalised line opens the first row's own label
-        opens = bool(gaps[0]) and gaps[0][0].text[:1].isupper()
-        table: dict[int, tuple[float, list[int]]] = {k: (_LEAD_PENALTY if k and opens else 0.0, [k]) for k in options[0]}
-        for r in range(n):
-            nxt: dict[int, tuple[float, list[int]]] = {}
-            for k_out in options[r + 1]:
-                nxt[k_out] = min(((c + cost(r, k_in, k_out, model), path + [k_out]) for k_in, (c, path) in table.items()),
-                                 key=lambda t: t[0])
-            table = nxt
-        total, path = min(table.values(), key=lambda t: t[0])
-        if best is None or total < best[0] - 1e-6:
-            best = (total, path)
-    assert best is not None
-    return best[1]
-
-
+    # lines above the first row go to the part of a label cut by the page break only if they read
+    # as its continuation (lower case); a capitalised line opens the first row's own label
+    opens = bool(gaps[0]) and gaps[0][0].text[:1].isupper()
+    State = tuple[int, str]  # (lines of the next gap given up, alignment of the row)
+    table: dict[State, tuple[float, list[int]]] = {
+        (k, m): (_LEAD_PENALTY if k and opens else 0.0, [k]) for k in options[0] for m in _MODELS}
+    for r in range(n):
+        switch = _SWITCH_PENALTY if r else 0.0
+        # the cheapest way into row r under each alignment, for each count of lines it gave up
+        into = {(k_in, m): min(((c + (0.0 if m_in == m else switch), path) for (k, m_in), (c, path) in table.items()
+                                if k == k_in), key=lambda t: t[0])
+                for k_in in options[r] for m in _MODELS}
+        table = {}
+        for k_out in options[r + 1]:
+            for m in _MODELS:
+                c, path = min(((c + cost(r, k_in, k_out, m), path) for k_in in options[r]
+                               for c, path in [into[(k_in, m)]]), key=lambda t: t[0])
+                table[(k_out, m)] = (c, path + [k_out])
+    return min(table.values(), key=lambda t: t[0])[1]

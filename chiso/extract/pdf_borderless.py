@@ -18,7 +18,8 @@ neighbours by a wide gap and the values of one column overlap horizontally. So:
    columns* are found from the gutters (vertical strips no word crosses) of the label area;
 4. each value line is a row; a label wrapped over several lines is given to its row by its
    list numbering (`5.` opens the next row's label) or, without numbering, by the way the
-   table aligns its cells (numbers on the first or on the middle line of a label); a text
+   table aligns its cells (numbers on the first, middle or last line of a label), decided row
+   by row, since the parts of one table may differ (borderless_rows.py); a text
    column with fewer blocks than rows holds merged group labels, each spanning the rows
    from where it starts to where the next one starts.
 
