@@ -87,6 +87,7 @@ def test_bad_files_fail_with_reasons_good_files_load_and_a_rerun_changes_nothing
     db = tmp_path / "w.sqlite"
     first = chiso("ingest", str(folder), "--db", f"sqlite:///{db}", "-j", "2")
     assert first.returncode == 1  # some files failed
+    assert "Traceback" not in first.stdout + first.stderr
     assert "3 loaded" in first.stdout and f"{len(reasons)} failed" in first.stdout
     c = sqlite3.connect(db)
     outcome = {Path(p).name: (s, code) for p, s, code in c.execute("SELECT path, status, reason_code FROM file_outcome")}
@@ -100,6 +101,13 @@ def test_bad_files_fail_with_reasons_good_files_load_and_a_rerun_changes_nothing
                      "WHERE d.id IS NULL").fetchone()[0] == 0
     c.close()
     before = table_dump(db)
+    clean = tmp_path / "clean"  # the good files alone: the hostile ones beside them change nothing of theirs
+    clean.mkdir()
+    for name in GOOD:
+        shutil.copy(FIXTURES / name, clean / name)
+    shutil.copy(folder / "a-pdf-named.docx", clean / "a-pdf-named.docx")
+    assert chiso("ingest", str(clean), "--db", f"sqlite:///{tmp_path / 'clean.sqlite'}").returncode == 0
+    assert table_dump(tmp_path / "clean.sqlite")["observation"] == before["observation"]
     second = chiso("ingest", str(folder), "--db", f"sqlite:///{db}")
     assert second.returncode == 1
     assert "0 loaded" in second.stdout and "3 unchanged" in second.stdout
