@@ -77,6 +77,43 @@ def _group_key(group: str) -> str:
 _SUM_LABEL = re.compile(r"^(?:tổng\s*(?:cộng|điểm|số)?|cộng)\b", re.I)
 
 
+def _join(t: RawObservation, p: RawObservation) -> None:
+    """p states the fact t holds: the same figure adds its place to t's provenance; another figure is a
+    contradiction, flagged on t, and p's figure is not loaded."""
+    if same_value(t, p):
+        if p.decimals > t.decimals and t.source.kind != "table":
+            t.value, t.decimals = p.value, p.decimals
+        if t.is_total and _SUM_LABEL.match(t.label) and not p.number:
+            t.label = p.label  # "Tổng cộng (Chỉ số CCHC)": the sentence names the index better
+        _attach(t, p)
+        return
+    t.flags.append(Flag("text_table_conflict" if t.source.kind == "table" else "text_conflict",
+                        f"a sentence gives {p.value:g} for '{p.label[:60]}', elsewhere {t.value:g}", "warning"))
+    t.also_at.append(p.source)
+    t.stated_elsewhere.append(p.value)
+    if p.rank is not None and t.rank is None:
+        t.rank, t.rank_of = p.rank, p.rank_of
+
+
+def merge_same_criterion(observations: list[RawObservation]) -> list[RawObservation]:
+    """After matching: a sentence worded unlike the table (`về sự phục vụ của công chức` beside the row
+    `Công chức trực tiếp giải quyết công việc`) states the same fact when both were matched to one catalogue
+    criterion for the same year and entity; it joins the table's observation. Two table rows are never
+    joined here (they are two printed facts, however they were matched)."""
+    out: list[RawObservation] = []
+    seen: dict[tuple, RawObservation] = {}
+    for o in sorted(observations, key=lambda o: o.source.kind != "table"):
+        key = (o.index, o.year, entity_key(o.entity), o.criterion, o.measure, o.survey)
+        t = seen.get(key) if o.criterion and ".x." not in o.criterion else None
+        if t is not None and o.source.kind != "table" and _compatible_max(t, o):
+            _join(t, o)
+            continue
+        seen.setdefault(key, o)
+        out.append(o)
+    order = {id(o): i for i, o in enumerate(observations)}
+    return sorted(out, key=lambda o: order[id(o)])
+
+
 def _merge_one(out: list[RawObservation], p: RawObservation, strict_only: bool = False) -> None:
     same_fact = [t for t in out if t.index == p.index and t.year == p.year and entity_key(t.entity) == entity_key(p.entity)
                  and t.survey == p.survey and t.measure == p.measure and _compatible_max(t, p)
@@ -89,21 +126,7 @@ def _merge_one(out: list[RawObservation], p: RawObservation, strict_only: bool =
         out.append(p)  # two tables printing other figures under one name: both kept as printed
         return
     if named:
-        t = named[0][1]
-        if same_value(t, p):
-            if p.decimals > t.decimals and t.source.kind != "table":
-                t.value, t.decimals = p.value, p.decimals
-            if t.is_total and _SUM_LABEL.match(t.label) and not p.number:
-                t.label = p.label  # "Tổng cộng (Chỉ số CCHC)": the sentence names the index better
-            _attach(t, p)
-        else:
-            t.flags.append(Flag("text_table_conflict" if t.source.kind == "table" else "text_conflict",
-                                f"a sentence gives {p.value:g} for '{p.label[:60]}', elsewhere {t.value:g}",
-                                "warning"))
-            t.also_at.append(p.source)
-            t.stated_elsewhere.append(p.value)
-            if p.rank is not None and t.rank is None:
-                t.rank, t.rank_of = p.rank, p.rank_of
+        _join(named[0][1], p)
         return
     if strict_only:
         out.append(p)

@@ -67,6 +67,7 @@ def _interpret_bytes(path: str, digest: str, data: bytes, aliases: dict | None) 
     from chiso.checks.damage import flag_damaged_source
     from chiso.extract.reader import read_document
     from chiso.interpret.document import interpret
+    from chiso.interpret.merge import merge_same_criterion
     from chiso.match.matching import assign_criteria
 
     doc = read_document(path, digest, data)
@@ -79,6 +80,7 @@ def _interpret_bytes(path: str, digest: str, data: bytes, aliases: dict | None) 
     if not result.observations:  # a plan or letter about an index, without figures: the document still counts
         doc.warnings.append(f"no figures found ({', '.join(result.meta.indices)} named)")
     review = assign_criteria(result, aliases)
+    result.observations = merge_same_criterion(result.observations)
     check_document(result)
     flag_damaged_source(result, doc.damage)  # a file that opened but is damaged (extract/integrity.py)
     return FileResult(path, digest, doc.format, doc.pages, interpretation=result, warnings=doc.warnings,

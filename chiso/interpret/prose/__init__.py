@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chiso.interpret.prose.components import read_components, read_expectations
+from chiso.interpret.prose.components import read_components, read_expectations, read_quoted_values
 from chiso.interpret.prose.context import Findings, NationalStatement, ProseContext, RankStatement, Sources
 from chiso.interpret.prose.entity_values import read_entity_values
 from chiso.interpret.prose.items import read_items
@@ -45,6 +45,7 @@ READERS: list[ProseReader] = [
     ProseReader("list_item", read_items),
     ProseReader("components_listed", read_components),
     ProseReader("expectations", read_expectations),
+    ProseReader("quoted_values", read_quoted_values),
     ProseReader("year_series", read_series),
     ProseReader("respectively", read_respectively),
     ProseReader("entity_values", read_entity_values),

@@ -115,3 +115,26 @@ def read_expectations(text: str, ctx: ProseContext, src: Sources) -> Findings:
             decimals=rd.decimals, source=src(f"{name} {m.group(0)}"), year_stated=bool(years)))
         ctx.claim(m.start(), m.end())
     return found
+
+
+_QUOTED_VALUE = re.compile(r"[“\"](?P<name>[^“”\"]{3,200})[”\"]\s*\(\s*(?P<num>\d{1,3}(?:[.,]\d+)?(?:/\d{1,3}(?:[.,]\d+)?)?"
+                           r"\s*(?:%|điểm))\s*\)")
+
+
+def read_quoted_values(text: str, ctx: ProseContext, src: Sources) -> Findings:
+    """`Các chỉ số thành phần “Công bằng trong tuyển dụng …” (1,21 điểm) và “Quyết tâm …” (1,86 điểm)`: a
+    quoted name with its score in parentheses right after it, the report year's value of that criterion."""
+    found = Findings()
+    if ctx.report_year is None:
+        return found
+    for m in _QUOTED_VALUE.finditer(text):
+        numbers = find_numbers(m.group("num"))
+        if not numbers or not numbers[0].reading.ok or ctx.is_claimed(m.start("num")):
+            continue
+        rd = numbers[0].reading
+        found.observations.append(RawObservation(
+            index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=clean_label(m.group("name")),
+            value=rd.value, unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max,
+            decimals=rd.decimals, source=src(m.group(0)), year_stated=False))
+        ctx.claim(m.start(), m.end())
+    return found

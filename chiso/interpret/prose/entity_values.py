@@ -30,7 +30,9 @@ _NOT_VALUE_BEFORE = re.compile(r"(?:tăng|giảm|cao\s+hơn|thấp\s+hơn|hơn|c
 _NOT_VALUE_AFTER = re.compile(r"^\s*(?:trở\s+lên|trở\s+xuống|đến|-|–)", re.I)
 _FILLER = re.compile(
     r"\b(?:có\s+mức\s+độ\s+hài\s+lòng\s+(?:về|đối\s+với)|mức\s+độ\s+hài\s+lòng\s+(?:về|đối\s+với)|hài\s+lòng\s+nhất\s+với"
-    r"|tiếp\s+tục|dẫn\s+đầu(?:\s+(?:nhóm|khối))?(?:\s+này)?|xếp\s+(?:đầu|cuối)|cao\s+nhất|thấp\s+nhất|tiếp\s+đến\s+là"
+    r"|tiếp\s+tục|dẫn\s+đầu|xếp\s+(?:đầu|cuối|thứ\s+nhất)|cao\s+nhất|thấp\s+nhất|tiếp\s+(?:đến|theo)\s+là"
+    r"|(?:nhóm|khối)(?:\s+(?:sở(?:,\s*ban,\s*ngành)?|huyện(?:,\s*thành\s+phố)?|xã|cơ\s+quan|đơn\s+vị|này))?"
+    r"|đơn\s+vị\s+có"
     r"|được\s+đánh\s+giá(?:\s+ở\s+mức)?|trong\s+khi|trong\s+đó|ở\s+chiều\s+ngược\s+lại|riêng|còn|các\s+yếu\s+tố|yếu\s+tố"
     r"|cả\s+\d+\s+yếu\s+tố\s+đều|đều|chỉ\s+đạt|chỉ|đạt|là|với|lên\s+tới|cùng|có|về|và|nhất|của\s+khối|tại)\b", re.I)
 _TOTAL_WORDS = re.compile(r"^(?:chỉ\s+số(?:\s+hài\s+lòng|\s+SIPAS)?|kết\s+quả|điểm\s+số)?$", re.I)

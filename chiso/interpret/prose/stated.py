@@ -57,10 +57,12 @@ def _within(spans: list[tuple[int, int]], pos: int) -> bool:
 
 
 _CLAUSE_BREAK = re.compile(r";|\.\s+(?=[A-ZĐÀ-Ỹ])")
-# "… đạt 24,163/32 điểm, trong đó điểm quy đổi … đạt 8,236/10 điểm và điểm khảo sát … đạt 15,927/22 điểm":
-# a new measured subject after a stated value opens a clause of its own.
-_SUBCLAUSE_BREAK = re.compile(r"(?:,\s*trong\s+đó(?:\s+có)?\s*,?\s*|,?\s+và\s+)"
-                              r"(?=(?:tổng\s+)?(?:điểm|mức\s+độ\s+hài\s+lòng|tỷ\s+lệ\s+hài\s+lòng)\s)", re.I)
+# "… đạt 24,163/32 điểm, trong đó điểm quy đổi … đạt 8,236/10 điểm và điểm khảo sát … đạt 15,927/22 điểm",
+# "… xếp thứ 40/63; trong đó, “Tiếp cận thông tin” đạt 0,98 điểm, “Công khai …” đạt 1,52 điểm và …":
+# after a stated value, `trong đó` or a new measured or quoted subject opens a clause of its own.
+_SUBCLAUSE_BREAK = re.compile(r",?\s*trong\s+đó(?:\s+có)?\s*[:,]?\s*"
+                              r"|(?:,|,?\s+và)\s+(?=(?:tổng\s+)?(?:điểm|mức\s+độ\s+hài\s+lòng|tỷ\s+lệ\s+hài\s+lòng)\s|[“\"])",
+                              re.I)
 
 
 def _clause_cuts(text: str) -> list[re.Match[str]]:

@@ -38,6 +38,7 @@ _COMPONENT = re.compile(r"thành\s+phần|tiêu\s+chí|lĩnh\s+vực|nội\s+dun
 
 
 _PARENS = re.compile(r"\s*\([^()]*\)")
+_QUOTED_END = re.compile(r"[“\"][^“”\"]{3,200}[”\"]$")
 
 
 def subject_before(clause: str, pos: int) -> str:
@@ -48,6 +49,9 @@ def subject_before(clause: str, pos: int) -> str:
     """
     head = _PARENS.sub("", clause[:pos]).lstrip()
     head = re.sub(r"\s*(?:đạt|là|được|chỉ\s+đạt|với)?\s*(?:mức\s*)?:?\s*$", "", head, flags=re.I)
+    quoted = _QUOTED_END.search(head)
+    if quoted:  # “Công khai quy hoạch, kế hoạch sử dụng đất, bảng giá đất” đạt …: the quotes delimit the name
+        return quoted.group(0)
     measure = _MEASURE_START.search(head)
     if measure and not re.search(r"[;:]|\.\s", head[measure.start():]):
         return clean_text(head[measure.start():].strip(" ,"))
@@ -107,6 +111,8 @@ def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
     """(label, is_index_total) for a subject; None when it cannot be resolved."""
     if not subject.strip():
         return None, False
+    if _QUOTED_END.fullmatch(subject):  # a quoted name is a criterion's name as printed
+        return clean_label(subject[1:-1]), False
     intro = _INTRO.search(subject)
     if intro:
         name = clean_label(intro.group("name"))

@@ -102,6 +102,7 @@ def _read_entities(t: Table, shape: TableShape, ctx: TableContext) -> list[RawOb
     has_index = any(re.search(r"chỉ\s*số|%", c.header) for c in value_cols)
     measure = {c.index: ("score_points" if has_index and re.search(r"điểm", c.header)
                          and not re.search(r"chỉ\s*số|%", c.header) else "value") for c in value_cols}
+    block_size = _block_sizes(rows, entity_rows)
     out: list[RawObservation] = []
     for r in entity_rows:
         entity = clean_label(t.text(r, ent_col.index))
@@ -120,9 +121,23 @@ def _read_entities(t: Table, shape: TableShape, ctx: TableContext) -> list[RawOb
             if rank_col is not None and vc is value_cols[-1]:
                 attach_rank(obs, t.text(r, rank_col.index))
                 if obs.rank is not None and obs.rank_of is None:
-                    obs.rank_of = len(entity_rows)
+                    obs.rank_of = block_size[r]
             out.append(obs)
     return out
+
+
+def _block_sizes(rows: list[int], entity_rows: list[int]) -> dict[int, int]:
+    """How many entities are ranked with each row's: a row without figures (`I. Khối sở, ban, ngành`,
+    `II. Khối UBND huyện`) opens a block, and a decision ranks each block on its own."""
+    blocks: list[list[int]] = [[]]
+    has_values = set(entity_rows)
+    for r in rows:
+        if r not in has_values:
+            if blocks[-1]:
+                blocks.append([])
+            continue
+        blocks[-1].append(r)
+    return {r: len(block) for block in blocks for r in block}
 
 
 def _read_places(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObservation]:
