@@ -14,6 +14,16 @@ a merge.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+# The closed vocabularies the stages hand each other (one home; the warehouse stores them as text).
+TableOrigin = Literal["", "docx", "ruled", "borderless", "masthead", "sheet"]
+BlockKind = Literal["paragraph", "footnote", "header"]
+SourceKind = Literal["table", "text", "footnote", "sheet"]
+Severity = Literal["info", "warning", "error"]
+RankScope = Literal["national", "province"]
+Measure = Literal["value", "self_assessed", "score_points"]
+DocumentKind = Literal["report", "national_dataset"]
 
 BBox = tuple[float, float, float, float]
 
@@ -37,7 +47,7 @@ class Table:
     page: int | None = None  # first page the table is on
     pages: list[int] = field(default_factory=list)
     bbox: BBox | None = None
-    origin: str = ""  # how it was found: docx | ruled | borderless | sheet
+    origin: TableOrigin = ""  # how it was found ("" before a reader says)
     col_x: list[tuple[float, float]] | None = None  # column extents (borderless: to join page parts)
     sheet: str | None = None  # worksheet name: a spreadsheet gives one Table per sheet
 
@@ -68,7 +78,7 @@ class TextBlock:
     number: int  # 1-based order among the document's text blocks
     page: int | None = None
     bbox: BBox | None = None
-    kind: str = "paragraph"  # paragraph | footnote | header
+    kind: BlockKind = "paragraph"
     emphasis: bool = False  # set in bold or a heading style: a heading when it states no figure
     # scans: each number's digits → the lowest OCR confidence it was read with (None: a text layer);
     # sentence readers give a value the confidence of its snippet's numbers (extract/ocr_numbers.py)
@@ -114,7 +124,7 @@ INDICES = ("SIPAS", "PAR_INDEX", "PAPI", "PCI")
 class Source:
     """Where a value was printed: enough to find it again in the file."""
 
-    kind: str  # table | text | footnote | sheet (a spreadsheet cell)
+    kind: SourceKind  # sheet: a spreadsheet cell
     page: int | None = None
     table: int | None = None
     row: int | None = None
@@ -134,7 +144,7 @@ class Source:
 class Flag:
     code: str
     message: str
-    severity: str = "warning"  # info | warning | error
+    severity: Severity = "warning"
 
 
 @dataclass
@@ -150,11 +160,11 @@ class RawObservation:
     max: float | None = None
     rank: int | None = None
     rank_of: int | None = None
-    rank_scope: str = "national"  # national | province (ranking of agencies/districts)
+    rank_scope: RankScope = "national"  # province: a ranking of agencies/districts
     decimals: int = 2
     change: float | None = None  # printed change vs previous year (a check, not a value)
     change_decimals: int = 2
-    measure: str = "value"  # value | self_assessed | score_points
+    measure: Measure = "value"
     survey: str | None = None  # "provincial": from the province's own survey, not the national one
     is_total: bool = False  # the index itself, not one of its criteria
     criterion: str | None = None  # canonical code, set by matching
@@ -180,7 +190,7 @@ class DocumentMeta:
     title: str = ""
     subject: str | None = None  # entity the document's own figures are about
     primary_index: str | None = None
-    source_kind: str = "report"  # report | national_dataset
+    source_kind: DocumentKind = "report"
     year_source: str = ""  # where report_year came from: title | subject | date | '' (unknown)
 
 
@@ -212,6 +222,16 @@ class Coverage:
         return len(self.unexplained) / self.n_numbers if self.n_numbers else 0.0
 
 
+@dataclass(frozen=True)
+class ReviewRequest:
+    """A label matched with middling confidence: a person decides which criterion it is (chiso review)."""
+
+    index: str
+    label: str
+    group: str | None
+    candidates: tuple[tuple[str, str, float], ...]  # (code, name, score), best first
+
+
 @dataclass
 class FileResult:
     path: str
@@ -227,7 +247,7 @@ class FileResult:
     source_key: str | None = None  # the file's place: its path below the folder given to ingest
     mtime: float | None = None  # the file's modification time (s): the newer of two copies of a document wins
     stats: dict[str, int] = field(default_factory=dict)
-    review: list[tuple[str, str, str | None, list[tuple[str, str, float]]]] = field(default_factory=list)
+    review: list[ReviewRequest] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

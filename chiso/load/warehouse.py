@@ -215,13 +215,14 @@ class Warehouse:
             select(ReviewItem.index, ReviewItem.key, ReviewItem.context).where(ReviewItem.status == "open"))}
         decided = {(a.index, a.key, a.context) for a in conn.execute(select(Alias.index, Alias.key, Alias.context))}
         new = []
-        for index, label, group, candidates in result.review:
-            k = alias_key(index, label, group)
+        for request in result.review:
+            label = request.label
+            k = alias_key(request.index, label, request.group)
             if k in open_keys or k in decided:
                 continue
             open_keys.add(k)
             new.append({"kind": "criterion", "index": k[0], "key": k[1], "context": k[2], "label": label,
-                        "candidates": json.dumps(candidates, ensure_ascii=False), "status": "open",
+                        "candidates": json.dumps([list(c) for c in request.candidates], ensure_ascii=False), "status": "open",
                         "document_id": doc_id, "created_at": now()})
         if new:
             conn.execute(insert(ReviewItem), new)

@@ -13,7 +13,7 @@ import os
 import time
 from pathlib import Path
 
-from chiso.model import ExtractionError, FileResult
+from chiso.model import ExtractionError, FileResult, ReviewRequest
 
 SUPPORTED_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf", ".xlsx", ".xls", ".csv"}
 MAX_FILE_BYTES = 200_000_000  # no provincial report comes near; a bigger file is refused before it is read
@@ -85,5 +85,6 @@ def _interpret_bytes(path: str, digest: str, data: bytes, aliases: dict | None) 
     flag_damaged_source(result, doc.damage)  # a file that opened but is damaged (extract/integrity.py)
     return FileResult(path, digest, doc.format, doc.pages, interpretation=result, warnings=doc.warnings,
                       stats=doc.stats,
-                      review=[(o.index, o.label, o.group, [(c.code, c.name, round(c.score, 1))
-                                                           for c in outcome.candidates]) for o, outcome in review])
+                      review=[ReviewRequest(o.index, o.label, o.group, tuple((c.code, c.name, round(c.score, 1))
+                                                                        for c in outcome.candidates))
+                              for o, outcome in review])
