@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from chiso.load.claims import open_claims
 from chiso.load.warehouse import Warehouse
@@ -22,12 +23,15 @@ from chiso.pipeline import workers
 from chiso.pipeline.files import NotRead, collect, named_like_a_document
 
 
+FileStatus = Literal["loaded", "skipped_unchanged", "skipped", "failed"]
+
+
 @dataclass
 class FileReport:
     """One file's outcome in a run."""
 
     path: str
-    status: str  # loaded | skipped_unchanged | skipped | failed
+    status: FileStatus
     reason: str | None = None
     code: str | None = None
     sha256: str | None = None

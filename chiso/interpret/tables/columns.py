@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from chiso.db.reference import resolve_province
 from chiso.model import Table
@@ -36,11 +37,15 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _NUMERIC = re.compile(r"[+\-–−]?\s*\d[\d.,\s]*(/\s*\d[\d.,]*)?\s*(%|điểm)?")
 
 
+ColumnRole = Literal["stt", "label", "year", "change", "max", "self", "value", "rank", "entity", "responsible",
+                     "place", "text"]
+
+
 @dataclass
 class Column:
     index: int
     header: str
-    role: str
+    role: ColumnRole
     year: int | None = None
     place: str | None = None  # for a 'place' column: the province or "Cả nước" its figures belong to
 
