@@ -22,7 +22,6 @@ from chiso.model import FileResult
 from chiso.pipeline import workers
 from chiso.pipeline.files import NotRead, collect, named_like_a_document
 
-
 FileStatus = Literal["loaded", "skipped_unchanged", "skipped", "failed"]
 
 
