@@ -1,5 +1,6 @@
 """Figures stated in sentences, read from the project's fixtures (issue: sentences)."""
 
+import pytest
 from helpers import exported, find, interpreted
 
 
@@ -131,3 +132,19 @@ def test_respectively_assigns_values_in_order_and_keeps_the_provinces_own_survey
     assert equip.criterion == "sipas.provincial_survey.services.access.equipment"
     national = _one(obs, 2023, 83.28, label="BPMC có đủ ghế ngồi chờ")
     assert national.criterion == "sipas.services.access.seating" and national.rank == 42
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("Điểm các tỉnh dao động từ 3,6055 – 59546 điểm.", True),  # the upper bound lost its comma
+    ("Điểm các tỉnh dao động từ 5,9 – 3,6 điểm.", True),  # bounds the wrong way round
+    ("Chỉ số được chấm theo thang điểm từ 1 đến 10 điểm.", False),  # a scale, not a typo
+    ("Điểm các tỉnh dao động từ 3,6055 – 5,9546 điểm.", False),
+])
+def test_a_range_bound_that_cannot_be_right_is_flagged(sentence, flagged):
+    from chiso.interpret.prose import ProseContext, read_block
+    from chiso.model import TextBlock
+
+    ctx = ProseContext("PAPI", "Hà Giang", "Hà Giang", 2019, "points", "", "Chỉ số PAPI")
+    found = read_block(TextBlock(sentence, 1), ctx)
+    assert any(f.code == "implausible_number" for f, _ in found.flags) is flagged
+    assert not [o for o in found.observations if o.value in (3.6055, 59546, 5.9546, 1, 10)]

@@ -73,8 +73,10 @@ def strip_numbering(label: str) -> str:
 
 def clean_label(label: str) -> str:
     """The label as printed, without numbering, outer punctuation or line breaks."""
-    text = strip_numbering(clean_text(label))
-    return text.strip(" .,;:-–").strip()
+    text = strip_numbering(clean_text(label)).strip(" .,;:-–").strip()
+    if len(text) > 2 and text[0] in "“\"" and text[-1] in "”\"" and not re.search(r"[“”\"]", text[1:-1]):
+        text = text[1:-1].strip()  # a wholly quoted name: “Cơ hội tham gia”
+    return text
 
 
 # Old-style tone placement (hoà, khoẻ, thuỷ) vs new style (hòa, khỏe, thủy): for keys we move

@@ -167,8 +167,10 @@ def read_broken_numbers(text: str, ctx: ProseContext, src: Sources) -> Findings:
                                 src(text[max(0, m.start - 60): m.end + 40])))
     for m in RANGE.finditer(text):
         lo, hi = (find_numbers(m.group(1)) or [None])[0], (find_numbers(m.group(2)) or [None])[0]
+        lost_separator = lo and hi and lo.reading.decimals > 0 and hi.reading.decimals == 0 and \
+            hi.reading.value >= 1000 and hi.reading.value > 5 * lo.reading.value  # "3,6055 – 59546"
         if lo and hi and lo.reading.ok and hi.reading.ok and lo.reading.value and \
-                (hi.reading.value > 5 * lo.reading.value or hi.reading.value < lo.reading.value):
+                (lost_separator or hi.reading.value < lo.reading.value):  # "thang điểm từ 1 đến 10" is a scale
             found.flags.append((Flag("implausible_number",
                                      f"range '{m.group(0).strip()}': bound {m.group(2)} cannot be right"),
                                 src(text[max(0, m.start() - 40): m.end() + 10])))
