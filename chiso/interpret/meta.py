@@ -25,6 +25,7 @@ _LEVEL = re.compile(r"^\s*(TỈNH|THÀNH\s+PHỐ|HUYỆN|THỊ\s+XÃ|QUẬN|XÃ|
 _NUMBER = re.compile(r"Số\s*:?\s*([0-9]*\s*/\s*[0-9]{0,4}\s*/?\s*[A-ZĐa-zđ]+(?:\s*-\s*[A-ZĐa-zđ]+)*)")
 _DATE = re.compile(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.IGNORECASE)
 _BODY_START = re.compile(r"^\s*(Căn\s+cứ|Thực\s+hiện|Kính\s+gửi|Ngày\s+\d|Trên\s+cơ\s+sở|Theo\s)", re.IGNORECASE)
+_AUTHORITY_LINE = re.compile(r"^\s*(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|(?:ỦY|UỶ)\s+BAN\s+NHÂN\s+DÂN)\b[A-ZĐÀ-Ỹ\s,]*$")
 _KIND_WORD = re.compile(r"^\s*(BÁO\s+CÁO|QUYẾT\s+ĐỊNH|KẾ\s+HOẠCH|CÔNG\s+VĂN|THÔNG\s+BÁO|TỜ\s+TRÌNH|CHỈ\s+THỊ)\b")
 _KIND_CODE = {"BÁO CÁO": "BC", "QUYẾT ĐỊNH": "QD", "KẾ HOẠCH": "KH", "CÔNG VĂN": "CV", "THÔNG BÁO": "TB",
               "TỜ TRÌNH": "TTr", "CHỈ THỊ": "CT"}
@@ -75,11 +76,11 @@ def _header_parts(doc: ExtractedDocument) -> tuple[str, list[str]]:
             continue
         seen_text += 1
         text = block.text
-        if _BODY_START.match(text) or len(text) > 320:
-            break
-        if seen_text <= 4 and (MOTTO.search(text) or _ISSUER.match(text) or re.match(r"\s*Số\s*:", text)
-                               or re.match(r"^[A-ZĐÀ-Ỹ\s]+$", text) and not _KIND_WORD.match(text)
-                               and not title_lines):
+        if _BODY_START.match(text) or len(text) > 320 or title_lines and _AUTHORITY_LINE.match(text):
+            break  # a decision's "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH" line opens its body, after the title
+        if seen_text <= 4 and not title_lines and (
+                MOTTO.search(text) or _ISSUER.match(text) or re.match(r"\s*Số\s*:", text)
+                or re.match(r"^[A-ZĐÀ-Ỹ\s]+$", text) and not _KIND_WORD.match(text)):
             header_lines.append(text)
         else:
             title_lines.append(text)
