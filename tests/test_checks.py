@@ -2,6 +2,7 @@
 
 
 import docx
+import pytest
 from helpers import FIXTURES, cli, exported, find, interpreted
 from sqlalchemy import text
 
@@ -117,3 +118,29 @@ def test_check_command_gates_on_errors(tmp_path):
     bad = cli("check", "--db", db)
     assert bad.returncode == 1
     assert "above_max" in bad.stdout and "quangtri-par-2022.docx" in bad.stdout
+
+
+def _disagreeing_report(path, number: int, value: str) -> None:
+    """One of several reports (different numbers: different documents) printing another total."""
+    d = docx.Document()
+    d.add_paragraph("ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN")
+    d.add_paragraph(f"Số: {number}/BC-UBND")
+    d.add_paragraph("BÁO CÁO Kết quả Chỉ số SIPAS năm 2024 của tỉnh Điện Biên")
+    d.add_paragraph(f"Chỉ số SIPAS năm 2024 của tỉnh Điện Biên đạt {value}%, xếp thứ 40/63 tỉnh, thành phố.")
+    d.save(path)
+
+
+@pytest.mark.parametrize("k", [4, 8])
+def test_k_disagreeing_documents_give_k_conflict_flags_not_pairs(tmp_path, k):
+    """Each value is flagged once, naming the group it disagrees with: k flags, not k·(k−1)."""
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    for i in range(k):
+        path = tmp_path / f"bc-{i}.docx"
+        _disagreeing_report(path, 100 + i, f"80,{10 + i}")
+        assert wh.load(process_file(path)) == 1
+    with wh.engine.connect() as c:
+        flags = c.execute(text("SELECT message FROM flag WHERE code = 'cross_source_conflict'")).scalars().all()
+        values = c.execute(text("SELECT value FROM observation WHERE flags LIKE '%cross_source_conflict%'")).all()
+    assert len(flags) == k and len(values) == k
+    assert all(f"bc-{j}.docx" in " ".join(flags) for j in range(k))
+    assert sorted(m.count(".docx") for m in flags) == [k - 1] * k  # each names the other k−1 documents
