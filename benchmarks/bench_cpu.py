@@ -18,6 +18,9 @@ subprocess), not wall time, on the same files in the same run:
   DOCX       `chiso ingest --jobs 1` of --docx-copies copies of the DOCX files, CPU ms per
              document (start-up subtracted);
   wall -j2   wall-clock seconds of `chiso ingest --jobs 2` on the PDFs.
+  conflicts  k documents (k = 2, 4, 8, 16) each printing other values for the same facts: the number
+             of cross_source_conflict flags and the warehouse size (one flag per value, so linear in k;
+             flagging pairs grew as k·(k−1)).
 
 Input: FOLDER's PDF and DOCX files, default the development corpus (/work/shared/corpus/dev).
 They are copied to a temporary folder with a few bytes appended so that each copy has a new
@@ -84,6 +87,37 @@ def copy_inputs(files: list[Path], dest: Path, copies: int) -> list[Path]:
     return out
 
 
+def conflict_flags(ks: tuple[int, ...] = (2, 4, 8, 16), facts: int = 5) -> dict[int, dict[str, int]]:
+    """Flags and warehouse bytes when k different documents print different values for the same facts."""
+    import docx as python_docx
+    from sqlalchemy import text
+
+    import chiso
+
+    out: dict[int, dict[str, int]] = {}
+    for k in ks:
+        with tempfile.TemporaryDirectory(prefix="chiso-conflicts-") as tmp_name:
+            tmp = Path(tmp_name)
+            for i in range(k):
+                d = python_docx.Document()
+                d.add_paragraph("ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN")
+                d.add_paragraph(f"Số: {100 + i}/BC-UBND")
+                d.add_paragraph("BÁO CÁO Kết quả Chỉ số PAPI năm 2023 của tỉnh Điện Biên")
+                names = ["Tham gia của người dân ở cấp cơ sở", "Công khai, minh bạch trong việc ra quyết định ở địa "
+                         "phương", "Trách nhiệm giải trình với người dân", "Kiểm soát tham nhũng trong khu vực công",
+                         "Thủ tục hành chính công"][:facts]
+                for j, name in enumerate(names):
+                    d.add_paragraph(f"Chỉ số nội dung {name} đạt {4 + j},{10 + i} điểm.")
+                d.save(tmp / f"bc-{i}.docx")
+            db = tmp / "w.sqlite"
+            chiso.ingest([tmp], db=f"sqlite:///{db}", jobs=1)
+            with chiso.Warehouse(f"sqlite:///{db}", read_only=True).engine.connect() as c:
+                n = c.execute(text("SELECT count(*) FROM flag WHERE code = 'cross_source_conflict'")).scalar()
+            size = sum(f.stat().st_size for f in tmp.glob("w.sqlite*"))  # the file and its write-ahead log
+            out[k] = {"flags": int(n or 0), "values": k * facts, "db_bytes": size}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folder", nargs="?", default=str(DEV_CORPUS), help="PDF/DOCX files to measure on")
@@ -138,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         "docx_ms_per_doc": round((chiso_docx[0] - startup_chiso[0]) / len(docx_copies) * ms, 1) if chiso_docx else None,
         "exit_codes": {"chiso_pdf": chiso_pdf[2], "jobs2": jobs2[2], "docx": chiso_docx[2] if chiso_docx else None},
     }
+    res["conflict_flags"] = conflict_flags()
     res["ratio"] = round(res["chiso_ms_per_page"] / res["bare_ms_per_page"], 2)
     res["ratio_steady"] = round(res["chiso_ms_per_page_steady"] / max(res["bare_ms_per_page_steady"], 1e-9), 2)
 
@@ -152,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wall s: --jobs 1 {res['wall_jobs1_s']}, --jobs 2 {res['wall_jobs2_s']} (CPU {res['cpu_jobs2_s']} s)")
     if res["docx_ms_per_doc"] is not None:
         print(f"DOCX: {res['docx_ms_per_doc']} CPU ms/document (start-up subtracted, {len(docx_copies)} files)")
+    print("conflicts: " + ", ".join(f"{k} documents → {v['flags']} flags ({v['values']} values)"
+                                     for k, v in res["conflict_flags"].items()))
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=1))
     return 0
