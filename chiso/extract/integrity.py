@@ -16,8 +16,8 @@ What the formats themselves record, and what each check catches:
 - PDF streams (§7.3.8): `/Length` (direct or an indirect `n 0 R`) says where the data ends; the
   keyword `endstream` follows after an end-of-line marker. The spec only says the marker *should*
   be there, so the distance from the stated end to `endstream` is compared with the writer's habit
-  in the same part of the file (the most common distance, when at least 90 % of 3+ streams share
-  it): a deleted byte in a `\\r\\n` writer's stream is one byte short, which no fixed rule can see.
+  in the same part of the file (the distance all but one, or 90 %, of its 3+ streams share): a byte
+  deleted from a `\\r\\n` writer's stream leaves a lone `\\n`, which no fixed rule can tell apart.
 - Flate (RFC 1950): zlib data ends with an Adler-32 checksum of the decompressed bytes, so a
   changed byte in a compressed stream fails to inflate or fails the check. Encrypted files are
   not inflated (their streams are ciphertext).
@@ -148,8 +148,8 @@ class _StreamCheck:
         end_kw = data.find(b"endstream", start)
         if end_kw < 0:
             return (_region(eofs, start), number, start, None, _NO_END, 0)
-        gap = None
-        if length is not None and 0 <= length <= len(data) - start:
+        gap = None  # bytes from the end /Length gives to `endstream`; 99: nowhere near it
+        if length is not None:
             near = data.find(b"endstream", max(start, start + length - 4), start + length + 4 + 9)
             gap = near - (start + length) if near >= 0 and data[start + length:near].strip(_SPACE) == b"" else 99
         stop = start + length if gap is not None and gap != 99 else _before_eol(data, end_kw)
@@ -214,7 +214,9 @@ def _stream_reasons(found: list[tuple]) -> list[str]:
         gaps = Counter(f[3] for f in found if f[0] == region and f[3] is not None)
         total = sum(gaps.values())
         top = gaps.most_common(1)
-        habits[region] = top[0][0] if total >= 3 and top[0][1] >= 0.9 * total and top[0][0] in (0, 1, 2) else None
+        # the writer's habit when 3+ streams show one (all but one of them, or 90 %): the odd one out is damaged
+        habits[region] = top[0][0] if total >= 3 and top[0][1] >= min(0.9 * total, total - 1) \
+            and top[0][0] in (0, 1, 2) else None
     bad = []
     for region, number, start, gap, error, _ in found:
         what = f"stream of object {number}" if number is not None else f"stream at byte {start}"
@@ -265,7 +267,7 @@ def _crc_damage(z: zipfile.ZipFile) -> list[str]:
         return []
     try:
         bad = z.testzip()
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:  # RuntimeError: encrypted
         return [f"a ZIP member cannot be decompressed ({e})"]
     return [f"ZIP member {bad} fails its CRC-32 check (its bytes changed)"] if bad else []
 
