@@ -215,7 +215,8 @@ def test_a_killed_process_files_are_taken_over_after_its_lease_and_every_documen
     assert len(claims) == 30 and {s for s, *_ in claims.values()} == {"done"}
     for i in held:  # taken over by another process once the lease ran out
         _, outcome, by, attempts = claims[i]
-        assert by != claimant and attempts == 2 and outcome in ("loaded", "skipped_unchanged")
+        # loaded, or found loaded meanwhile, or an older copy of a document whose newer copy is current
+        assert by != claimant and attempts == 2 and outcome in ("loaded", "skipped_unchanged", "skipped")
     assert all(a == 1 for i, (*_, a) in claims.items() if i not in held)
     # every document once, and whole: a current document's observations are those its outcome counted
     # (the copies are one numbered document, so all but one are superseded, their values removed)

@@ -24,8 +24,8 @@ BEST_RULE = ("When documents disagree, every value stays in the warehouse, flagg
              "document without damage rather than one flagged damaged_source (a file that opens but whose "
              "bytes do not match what its format records), then from an "
              "official document rather than a draft (DỰ THẢO), then from the document with the later "
-             "date, then from the document with the smaller sha256 (a fixed order, so the choice does not "
-             "depend on which machine loaded what first). Values agree when they differ by no more than half "
+             "date, then from the document with the smaller sha256 and the value with the smaller stable id "
+             "(a fixed order, so the choice does not depend on which machine loaded what first). Values agree when they differ by no more than half "
              "a unit of the coarser printed precision.")
 
 _FACT = ('{p}"index"', "{p}year", "{p}province", "{p}entity", "COALESCE({p}criterion, {p}label)", "{p}measure")
@@ -36,7 +36,7 @@ _FACT = ('{p}"index"', "{p}year", "{p}province", "{p}entity", "COALESCE({p}crite
 # A document flagged damaged_source (it opened, but its bytes do not match what its format records:
 # checks/damage.py) comes after every sound one, whatever its date.
 _PREFERENCE = ("CASE WHEN EXISTS (SELECT 1 FROM flag f WHERE f.document_id = d.id AND f.code = 'damaged_source') "
-               "THEN 1 ELSE 0 END ASC, d.draft ASC, COALESCE(d.date, '') DESC, d.sha256 ASC")
+               "THEN 1 ELSE 0 END ASC, d.draft ASC, COALESCE(d.date, '') DESC, d.sha256 ASC, o.uid ASC")
 # half a unit of the coarser printed precision, as the loader's cross-source check uses
 _TOLERANCE = ("CASE MIN(p.decimals) OVER fact WHEN 0 THEN 0.5 WHEN 1 THEN 0.05 WHEN 2 THEN 0.005 "
               "WHEN 3 THEN 0.0005 WHEN 4 THEN 0.00005 ELSE 0.000005 END + 0.000000001")
