@@ -94,8 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pdf_dir = Path(tmp) / "pdf"
         pdf_dir.mkdir()
-        for f in pdfs:
-            os.symlink(f.resolve(), pdf_dir / f.name)
+        for f in pdfs:  # hard links (or copies): chiso does not follow symbolic links out of a folder
+            try:
+                os.link(f.resolve(), pdf_dir / f.name)
+            except OSError:
+                shutil.copy(f, pdf_dir / f.name)
         jobs = ["--jobs", str(args.jobs)] if args.jobs else []
         runs = {
             "a_chiso_ingest": chiso + ["ingest", str(pdf_dir), "--db", f"sqlite:///{tmp}/a.sqlite", "-q", *jobs],

@@ -91,64 +91,90 @@ def read_meta(doc: ExtractedDocument) -> DocumentMeta:
     header, title_lines = _header_parts(doc)
     meta = DocumentMeta()
     cleaned = MOTTO.sub("\n", header)
-    # --- issuer
+    level_kind, level_name = _read_issuer(cleaned, meta)
+    day = _read_date(header, title_lines, meta)
+    _read_place(doc, level_kind, level_name, day, meta)
+    _read_number_and_kind(header, meta)
+    _read_title(doc, header, cleaned, title_lines, meta)
+    _read_report_year(day, meta)
+    return meta
+
+
+def _read_issuer(cleaned: str, meta: DocumentMeta) -> tuple[str | None, str | None]:
+    """The issuer from the masthead, and its level (tỉnh, huyện …) and place name."""
     m = _ISSUER.search(cleaned)
     level_kind = level_name = None
-    if m:
-        after = cleaned[m.end():]
-        pieces = [x.strip() for x in re.split(r"\n|\s{2,}", after) if x.strip()]
-        if pieces and re.fullmatch(r"(TỈNH|THÀNH\s+PHỐ|HUYỆN|THỊ\s+XÃ|QUẬN)", pieces[0], re.I) and len(pieces) > 1:
-            pieces = [pieces[0] + " " + pieces[1]] + pieces[2:]
-        for line in pieces:
-            line = re.split(r"\s+Số\s*:|\bSố\s*:", line)[0].strip()
-            lm = _LEVEL.match(line)
-            if lm:
-                level_kind = re.sub(r"\s+", " ", lm.group(1)).lower()
-                level_name = _proper(re.split(r"\s{2,}|,", lm.group(2))[0])
-            break
-        # "UBND TỈNH X" over "SỞ NỘI VỤ": the department under the province issues the document
-        below = pieces[1] if len(pieces) > 1 else ""
-        dept = _DEPARTMENT.match(re.split(r"\s+Số\s*:|\bSố\s*:", below)[0].strip())
-        body = m.group(0).upper()
-        if level_kind and dept and ("BAN" in body or "UBND" in body):
-            meta.issuer = f"{_agency_name(dept.group(0))} {level_kind} {level_name}"
-        elif level_kind and ("BAN" in body or "UBND" in body):
-            meta.issuer = f"UBND {level_kind} {level_name}"
-        elif "SỞ" in body:
-            meta.issuer = f"Sở Nội vụ {level_kind} {level_name}" if level_kind else "Sở Nội vụ"
-        elif "BỘ" in body:
-            meta.issuer = "Bộ Nội vụ"
-    # --- province and the entity the document's own figures describe
-    all_text = "\n".join(b.text for b in doc.blocks[:400] if isinstance(b, TextBlock))
-    day = None
+    if not m:
+        return None, None
+    after = cleaned[m.end():]
+    pieces = [x.strip() for x in re.split(r"\n|\s{2,}", after) if x.strip()]
+    if pieces and re.fullmatch(r"(TỈNH|THÀNH\s+PHỐ|HUYỆN|THỊ\s+XÃ|QUẬN)", pieces[0], re.I) and len(pieces) > 1:
+        pieces = [pieces[0] + " " + pieces[1]] + pieces[2:]
+    for line in pieces:
+        line = re.split(r"\s+Số\s*:|\bSố\s*:", line)[0].strip()
+        lm = _LEVEL.match(line)
+        if lm:
+            level_kind = re.sub(r"\s+", " ", lm.group(1)).lower()
+            level_name = _proper(re.split(r"\s{2,}|,", lm.group(2))[0])
+        break
+    # "UBND TỈNH X" over "SỞ NỘI VỤ": the department under the province issues the document
+    below = pieces[1] if len(pieces) > 1 else ""
+    dept = _DEPARTMENT.match(re.split(r"\s+Số\s*:|\bSố\s*:", below)[0].strip())
+    body = m.group(0).upper()
+    if level_kind and dept and ("BAN" in body or "UBND" in body):
+        meta.issuer = f"{_agency_name(dept.group(0))} {level_kind} {level_name}"
+    elif level_kind and ("BAN" in body or "UBND" in body):
+        meta.issuer = f"UBND {level_kind} {level_name}"
+    elif "SỞ" in body:
+        meta.issuer = f"Sở Nội vụ {level_kind} {level_name}" if level_kind else "Sở Nội vụ"
+    elif "BỘ" in body:
+        meta.issuer = "Bộ Nội vụ"
+    return level_kind, level_name
+
+
+def _read_date(header: str, title_lines: list[str], meta: DocumentMeta) -> date | None:
+    """The issue date, ISO with its precision (2024, 2024-03, 2024-03-20); the day it stands for."""
     dm = _DATE.search(header) or _DATE.search("\n".join(title_lines[:3]))
-    if dm:
-        y, mo, d = int(dm.group(3)), dm.group(2), dm.group(1)
-        meta.date = f"{y:04d}" + (f"-{int(mo):02d}" if mo else "") + (f"-{int(d):02d}" if mo and d else "")
-        day = date(y, int(mo) if mo else 1, int(d) if (mo and d) else 1)
+    if not dm:
+        return None
+    y, mo, d = int(dm.group(3)), dm.group(2), dm.group(1)
+    meta.date = f"{y:04d}" + (f"-{int(mo):02d}" if mo else "") + (f"-{int(d):02d}" if mo and d else "")
+    return date(y, int(mo) if mo else 1, int(d) if (mo and d) else 1)
+
+
+def _read_place(doc: ExtractedDocument, level_kind: str | None, level_name: str | None, day: date | None,
+                meta: DocumentMeta) -> None:
+    """The province, and the entity the document's own figures describe (a district's report: the district)."""
     if level_kind == "tỉnh" and level_name:
-        meta.province = level_name
-        meta.subject = level_name
+        meta.province = meta.subject = level_name
     elif level_kind == "thành phố" and level_name and (p := resolve_province(level_name, day)) and p.kind == "thành phố":
-        meta.province = p.name
-        meta.subject = p.name
+        meta.province = meta.subject = p.name
     else:
+        all_text = "\n".join(b.text for b in doc.blocks[:400] if isinstance(b, TextBlock))
         meta.province = _most_mentioned_province(all_text)
         if level_kind and level_name:
             meta.subject = f"{level_kind[:1].upper()}{level_kind[1:]} {level_name}"
         else:
             meta.subject = meta.province
-    # --- number and kind
+
+
+def _read_number_and_kind(header: str, meta: DocumentMeta) -> None:
     nm = _NUMBER.search(header)
-    if nm:
-        meta.number = re.sub(r"\s+", "", nm.group(1))
-        parts = meta.number.split("/")[-1].split("-")
-        code = parts[0].upper() if len(parts) > 1 else ""
-        meta.doc_type = DOC_KINDS.get(code.replace("Đ", "Đ"))
-        if meta.doc_type is None and len(parts) >= 1 and parts[0].upper() in ("UBND", "SNV", "BNV", "VP"):
-            meta.doc_type = "CV"  # a letter's number carries no kind: 123/UBND-NV
-        if not meta.number[:1].isdigit():
-            meta.number = None  # "Số: /BC-UBND": left blank to be filled when signed; the kind code is kept
+    if not nm:
+        return
+    meta.number = re.sub(r"\s+", "", nm.group(1))
+    parts = meta.number.split("/")[-1].split("-")
+    code = parts[0].upper() if len(parts) > 1 else ""
+    meta.doc_type = DOC_KINDS.get(code.replace("Đ", "Đ"))
+    if meta.doc_type is None and len(parts) >= 1 and parts[0].upper() in ("UBND", "SNV", "BNV", "VP"):
+        meta.doc_type = "CV"  # a letter's number carries no kind: 123/UBND-NV
+    if not meta.number[:1].isdigit():
+        meta.number = None  # "Số: /BC-UBND": left blank to be filled when signed; the kind code is kept
+
+
+def _read_title(doc: ExtractedDocument, header: str, cleaned: str, title_lines: list[str],
+                meta: DocumentMeta) -> None:
+    """The title (a letter's `V/v …` first), the kind it names, and whether the document is a draft."""
     title = " ".join(title_lines)
     km = _KIND_WORD.match(title)
     if km and meta.doc_type is None:
@@ -162,7 +188,11 @@ def read_meta(doc: ExtractedDocument) -> DocumentMeta:
     page_headers = "\n".join(b.text for b in doc.blocks if isinstance(b, TextBlock) and b.kind == "header")
     stamps = "\n".join(b.text for b in doc.texts[:15] if b.text.strip().upper() in ("DỰ THẢO", "(DỰ THẢO)"))
     meta.draft = bool(re.search(r"DỰ\s*THẢO", "\n".join([header, *title_lines[:2], page_headers, stamps])))
-    # --- indices and the year reported on
+
+
+def _read_report_year(day: date | None, meta: DocumentMeta) -> None:
+    """The index the title names and the year it reports on: the title's year (not after the issue
+    date), else the issue date's year (flagged on values as year_guessed)."""
     idx = detect_indices(meta.title)
     meta.primary_index = idx[0] if idx else None
     years = [int(y) for y in re.findall(r"(?<!\d)(20[0-4]\d|199\d)(?!\d)", meta.title)]
@@ -171,7 +201,6 @@ def read_meta(doc: ExtractedDocument) -> DocumentMeta:
         meta.report_year, meta.year_source = years[0], "title"
     elif day is not None:
         meta.report_year, meta.year_source = day.year, "date"
-    return meta
 
 
 def _most_mentioned_province(text: str) -> str | None:
