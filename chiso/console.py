@@ -56,6 +56,7 @@ def ingest_progress(quiet: bool) -> Iterator:
 
     def on_file(fr: FileReport) -> None:
         totals["pages"] += fr.pages
+        totals["ocr"] += fr.ocr_pages
         totals["observations"] += fr.observations
         totals["failed"] += fr.status == "failed"
         if not quiet or fr.status == "failed":
@@ -64,11 +65,16 @@ def ingest_progress(quiet: bool) -> Iterator:
     def on_progress(done: int, total: int) -> None:
         rate = totals["pages"] / max(time.perf_counter() - started, 1e-9)
         progress.update(task, completed=done, total=total,
-                        stats=f"{totals['pages']} pages, {totals['observations']} obs, {totals['failed']} failed, "
-                              f"{rate:.1f} pages/s")
+                        stats=f"{totals['pages']} pages" + (f" ({totals['ocr']} by OCR)" if totals["ocr"] else "")
+                              + f", {totals['observations']} obs, {totals['failed']} failed, {rate:.1f} pages/s")
 
     with progress:
         yield on_file, on_progress
+
+
+def _ocr_pages(report: IngestReport) -> str:
+    n = sum(fr.ocr_pages for fr in report.files)
+    return f", {n} by OCR" if n else ""
 
 
 def ingest_summary(report: IngestReport) -> None:
@@ -80,7 +86,7 @@ def ingest_summary(report: IngestReport) -> None:
         f"[bold]{c['files']} files[/]: {c['loaded']} loaded ({report.observations} observations), "
         f"{c['skipped_unchanged']} unchanged{skipped}, {c['failed']} failed"
         f"{'; interrupted — run again to resume' if report.interrupted else ''}  "
-        f"[{report.pages} pages in {report.seconds:.1f} s]")
+        f"[{report.pages} pages{_ocr_pages(report)} in {report.seconds:.1f} s]")
     if report.done_elsewhere:
         console.print(f"{report.done_elsewhere} files done by other processes sharing this warehouse")
     for fr in report.failures:

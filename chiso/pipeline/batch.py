@@ -39,6 +39,7 @@ class FileReport:
     seconds: float = 0.0
     detail: str = ""  # what was loaded, replacements, warnings
     understood: float | None = None  # share of the document's printed numbers understood
+    ocr_pages: int = 0  # pages read by OCR (scans are slow: the progress shows them)
 
 
 @dataclass
@@ -131,7 +132,8 @@ def _not_read(nr: NotRead) -> FileReport:
 
 def _load(wh: Warehouse, res: FileResult, in_folder: bool) -> FileReport:
     """The file's outcome: skipped (unchanged, or not a document found in a folder), failed, or loaded."""
-    base = dict(path=res.path, sha256=res.sha256, pages=res.pages or 0, seconds=res.seconds)
+    base = dict(path=res.path, sha256=res.sha256, pages=res.pages or 0, seconds=res.seconds,
+                ocr_pages=res.stats.get("ocr_pages", 0))
     if res.unchanged:
         return FileReport(status="skipped_unchanged", reason="same sha256 already loaded", **base)
     if not res.ok:
