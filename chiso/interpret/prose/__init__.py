@@ -12,7 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chiso.interpret.prose.components import read_components, read_expectations, read_quoted_values
+from chiso.interpret.prose.components import (
+    read_components,
+    read_expectations,
+    read_quoted_values,
+    read_ranked_list,
+)
 from chiso.interpret.prose.context import Findings, NationalStatement, ProseContext, RankStatement, Sources
 from chiso.interpret.prose.entity_values import read_entity_values
 from chiso.interpret.prose.items import read_items
@@ -46,6 +51,7 @@ READERS: list[ProseReader] = [
     ProseReader("components_listed", read_components),
     ProseReader("expectations", read_expectations),
     ProseReader("quoted_values", read_quoted_values),
+    ProseReader("ranked_list", read_ranked_list),
     ProseReader("year_series", read_series),
     ProseReader("respectively", read_respectively),
     ProseReader("entity_values", read_entity_values),

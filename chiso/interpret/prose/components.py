@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from chiso.interpret.prose.context import RANK_AT, Findings, ProseContext, Sources, set_rank
+from chiso.interpret.prose.context import RANK_AT, RANK_VERB, Findings, ProseContext, Sources, set_rank
 from chiso.interpret.prose.items import earlier_years
 from chiso.model import RawObservation
 from chiso.normalize.numbers import find_numbers
@@ -85,35 +85,73 @@ def _component(item: str, start: int, ctx: ProseContext, src: Sources) -> tuple[
 
 _EXPECTATIONS = re.compile(r"(?:mong\s+(?:đợi|muốn)|kỳ\s+vọng|nhu\s+cầu)[^.;:()]*?(?:\blà|:)\s+", re.I)
 _PAREN_VALUE = re.compile(r"\(\s*(\d{1,3}(?:[.,]\d+)?\s*%)\s*\)")
+# "(5,24 điểm; 37/63)", "(82,09%, xếp thứ 31/63)": a value and its rank in one parenthesis
+_PAREN_RANKED = re.compile(r"\(\s*(\d{1,3}(?:[.,]\d+)?\s*(?:%|điểm))\s*[;,]\s*(?:" + RANK_VERB +
+                           r"\s*)?(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
+_LIST_OPENING = re.compile(r"(?:\blần\s+lượt\s+(?:là|đạt)|\blà|:)\s+", re.I)
 _YEAR = re.compile(r"\bnăm\s+(20[0-4]\d)\b", re.I)
+
+
+def _named_in_turn(text: str, start: int, values: list[re.Match[str]]) -> list[tuple[str, re.Match[str]]]:
+    """Each parenthesised figure with its name: everything since the previous figure (names hold commas
+    of their own: 'Công khai, minh bạch (5,24 điểm; 37/63)')."""
+    out = []
+    for m in values:
+        name = re.sub(r"^\s*(?:,|;|và|hoặc)\s*", "", text[start: m.start()]).strip(" ,;")
+        start = m.end()
+        if 2 <= len(name.split()) <= 40 and not re.search(r"\d", name):
+            out.append((name, m))
+    return out
 
 
 def read_expectations(text: str, ctx: ProseContext, src: Sources) -> Findings:
     """`Ba nội dung người dân mong đợi nhiều nhất năm 2024 là A (70,85%), B (66,12%) và C (58,47%)`: the
-    share of people naming each expectation, the name being everything since the previous figure (names
-    hold commas of their own)."""
+    share of people naming each expectation."""
     found = Findings()
     opening = _EXPECTATIONS.search(text)
     if opening is None:
         return found
     end = _SENTENCE_END.search(text, opening.end())
-    stop = end.start() if end else len(text)
-    values = list(_PAREN_VALUE.finditer(text, opening.end(), stop))
+    values = list(_PAREN_VALUE.finditer(text, opening.end(), end.start() if end else len(text)))
     years = _YEAR.findall(text[: opening.end()])
     year = int(years[-1]) if years else ctx.report_year
     if len(values) < 2 or year is None:
         return found
-    start = opening.end()
-    for m in values:
-        name = re.sub(r"^\s*(?:,|;|và|hoặc)\s*", "", text[start: m.start()]).strip(" ,;")
-        start = m.end()
+    for name, m in _named_in_turn(text, opening.end(), values):
         rd = find_numbers(m.group(1))[0].reading
-        if not rd.ok or ctx.is_claimed(m.start(1)) or not 2 <= len(name.split()) <= 40 or re.search(r"\d", name):
+        if not rd.ok or ctx.is_claimed(m.start(1)):
             continue
         found.observations.append(RawObservation(
             index=ctx.index, year=year, entity=ctx.entity, label=clean_label(name), value=rd.value, unit="%",
             decimals=rd.decimals, source=src(f"{name} {m.group(0)}"), year_stated=bool(years)))
         ctx.claim(m.start(), m.end())
+    return found
+
+
+def read_ranked_list(text: str, ctx: ProseContext, src: Sources) -> Findings:
+    """`Kết quả 08 chỉ số nội dung năm 2023 lần lượt là: A (5,12 điểm; 31/63), B, C (5,24 điểm; 37/63) …`:
+    each criterion with its value and rank in one parenthesis (two or more in a sentence)."""
+    found = Findings()
+    for sentence in re.finditer(r".+?(?:\.\s+(?=[A-ZĐÀ-Ỹ])|$)", text, re.S):
+        values = list(_PAREN_RANKED.finditer(text, sentence.start(), sentence.end()))
+        if len(values) < 2:
+            continue
+        opening = _LIST_OPENING.search(text, sentence.start(), values[0].start())
+        start = opening.end() if opening else sentence.start()
+        years = _YEAR.findall(text[sentence.start(): start])
+        year = int(years[-1]) if years else ctx.report_year
+        if year is None:
+            continue
+        for name, m in _named_in_turn(text, start, values):
+            rd = find_numbers(m.group(1))[0].reading
+            if not rd.ok or ctx.is_claimed(m.start(1)):
+                continue
+            found.observations.append(RawObservation(
+                index=ctx.index, year=year, entity=ctx.entity, label=clean_label(name), value=rd.value,
+                unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, decimals=rd.decimals,
+                rank=int(m.group(2)), rank_of=int(m.group(3)), source=src(f"{name} {m.group(0)}"),
+                year_stated=bool(years)))
+            ctx.claim(m.start(), m.end())
     return found
 
 

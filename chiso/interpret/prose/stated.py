@@ -181,6 +181,9 @@ def _read_clause(clause: str, offset: int, ctx: ProseContext, src: Sources, stat
 def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, state: _State
                 ) -> RawObservation | None:
     rd = nm.reading
+    before = clause[: nm.start]
+    if before.rfind("(") > before.rfind(")"):
+        return None  # inside an aside, "(bình quân cả nước là 80,05%)": the national reader's, not a subject's
     subject = subject_before(clause, nm.start)
     cited = _CRITERION_NUMBER.search(clause[: nm.start])
     if cited:  # "tiêu chí thành phần 6.1.1 chỉ đạt 1,142/2 điểm": the criterion of that number

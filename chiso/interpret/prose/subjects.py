@@ -38,6 +38,8 @@ _COMPONENT = re.compile(r"thành\s+phần|tiêu\s+chí|lĩnh\s+vực|nội\s+dun
 
 
 _PARENS = re.compile(r"\s*\([^()]*\)")
+_NATIONAL_AVERAGE = re.compile(r"(?:điểm|chỉ\s+số)?\s*(?:trung\s+bình|bình\s+quân)\s+(?:của\s+)?(?:cả\s+nước|toàn\s+quốc)"
+                               r"|(?:điểm|chỉ\s+số)\s+(?:của\s+)?(?:cả\s+nước|toàn\s+quốc)", re.I)
 _QUOTED_END = re.compile(r"[“\"][^“”\"]{3,200}[”\"]$")
 
 
@@ -113,6 +115,8 @@ def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
         return None, False
     if _QUOTED_END.fullmatch(subject):  # a quoted name is a criterion's name as printed
         return clean_label(subject[1:-1]), False
+    if _NATIONAL_AVERAGE.fullmatch(subject.strip()):  # "điểm trung bình cả nước là 43,77": the index's, nationally
+        return ctx.title_label or clean_label(subject), True
     intro = _INTRO.search(subject)
     if intro:
         name = clean_label(intro.group("name"))

@@ -22,6 +22,9 @@ YEAR_CELL = re.compile(r"^(?:năm\s*)?(19[9]\d|20[0-4]\d)$", re.I)
 
 ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("stt", re.compile(r"^(stt|tt|số\s*tt|số\s*thứ\s*tự)$")),
+    # the country's lowest and highest: nobody's value (read neither as the province's nor as a place's)
+    ("extreme", re.compile(r"(thấp|cao|nhỏ|lớn)\s*nhất\s*(?:của\s*)?(?:cả\s*nước|toàn\s*quốc|63\s*tỉnh)"
+                           r"|^(min|max|tối\s*thiểu|tối\s*đa)\s*(?:cả\s*nước|toàn\s*quốc)")),
     ("change", re.compile(r"tăng\s*(\(\+\))?\s*/\s*giảm|tăng,\s*giảm|chênh\s*lệch|so\s*sánh|^\+\s*/\s*-$|^\(\+/-\)"
                           r"|biến\s*động")),
     ("max", re.compile(r"điểm\s*(chuẩn|tối\s*đa)|thang\s*điểm|điểm\s*tối\s*đa")),
@@ -38,7 +41,7 @@ _NUMERIC = re.compile(r"[+\-–−]?\s*\d[\d.,\s]*(/\s*\d[\d.,]*)?\s*(%|điểm)
 
 
 ColumnRole = Literal["stt", "label", "year", "change", "max", "self", "value", "rank", "entity", "responsible",
-                     "place", "text"]
+                     "place", "extreme", "text"]
 
 
 @dataclass
@@ -117,6 +120,12 @@ def classify(t: Table, n_head: int) -> list[Column]:
             place = place_of(col.header)
             if place:
                 col.role, col.place = "place", place
+    # Several columns of one place and no year to tell them apart (a header whose first line was lost:
+    # `cả nước | cả nước | cả nước` for lowest, highest, average): which is the place's value is unknown.
+    places = [c.place for c in cols if c.role == "place"]
+    for col in cols:
+        if col.role == "place" and places.count(col.place) > 1:
+            col.role, col.place = "text", None
     # Columns the header does not name, or names ambiguously ("Chỉ số" heads both criteria
     # names and index values): the cells decide — mostly figures, a value column; else labels.
     for col in cols:

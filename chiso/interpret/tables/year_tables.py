@@ -73,4 +73,22 @@ def read_year_columns(t: Table, shape: TableShape, ctx: TableContext) -> list[Ra
             if rc is not None:
                 attach_rank(obs, t.text(r, rc.index))
             out.append(obs)
+        out += _place_values(t, r, shape, ctx, first_year, label, group, role == "total")
+    return out
+
+
+def _place_values(t: Table, r: int, shape: TableShape, ctx: TableContext, year: int | None, label: str,
+                  group: str | None, is_total: bool) -> list[RawObservation]:
+    """A `Trung bình cả nước` column beside the province's years: the country's value of the latest year
+    (the country's lowest and highest are not anyone's value: their columns are `extreme`)."""
+    out = []
+    for col in shape.of("place"):
+        rd = value(t, r, col.index, ctx)
+        if rd is None or year is None:
+            continue
+        entity = ctx.entity if col.place == ctx.entity else col.place or ""
+        out.append(RawObservation(index=ctx.index, year=year, entity=entity, label=label,
+                                  group=None if is_total else group, value=rd.value,
+                                  unit=unit_of(rd, col.header, ctx), max=rd.max, decimals=rd.decimals,
+                                  source=source(t, r, col.index), is_total=is_total))
     return out
