@@ -147,7 +147,10 @@ def _add_nationals(out: list[RawObservation], nationals: list[NationalStatement]
     for nat in nationals:
         probe = RawObservation(index="", year=0, entity="", label="", value=nat.local, unit=nat.unit,
                                source=nat.source, decimals=nat.local_decimals)
-        local = [o for o in out if o.year == report_year and o.entity == entity and same_value(o, probe)]
+        near = [o for o in out if o.entity == entity and same_value(o, probe)]
+        # the value stated in the same sentence (its year, whatever the report's), else the report year's
+        local = [o for o in near if o.source.block is not None and o.source.block == nat.source.block] or \
+            [o for o in near if o.year == report_year]
         local.sort(key=lambda o: o.source.kind != "table")
         if not local:
             continue

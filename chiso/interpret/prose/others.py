@@ -25,7 +25,8 @@ _ENTITY_LIST = re.compile(
     r"(?:cao\s+nhất|thấp\s+nhất|đứng\s+đầu|cuối\s+bảng|dẫn\s+đầu)\s+(?:là|thuộc\s+về)\s+(?P<ent>(?:Sở|Ban|Văn\s+phòng"
     r"|Thanh\s+tra|UBND|Ủy\s+ban|Bộ\s+phận|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|Huyện|Thị\s+xã|Thành\s+phố"
     r"|Quận)[^()]{2,80}?)\s*\(\s*(?P<v>" + NUM + r")\s*(?P<u>%|điểm)?\s*\)")
-_NATIONAL = re.compile(r"\(\s*(?:(?:trung\s+bình|bình\s+quân|mức\s+chung)\s+(?:của\s+)?)?(?:cả\s+nước|toàn\s+quốc)"
+_NATIONAL = re.compile(r"(?:\(\s*(?:(?:trung\s+bình|bình\s+quân|mức\s+chung)\s+(?:của\s+)?)?(?:cả\s+nước|toàn\s+quốc)"
+                       r"|(?:trung\s+bình|bình\s+quân)\s+(?:của\s+)?(?:cả\s+nước|toàn\s+quốc)\s*\()"
                        r"\s*(?:là|đạt|:)?\s*(" + NUM +
                        r")\s*(%|điểm)?\s*\)", re.I)
 _OWN_SURVEY = re.compile(r"do\s+(?:UBND|Ủy\s+ban\s+nhân\s+dân)?\s*(?:tỉnh|thành\s+phố)\s+tổ\s+chức\s+khảo\s+sát"
@@ -157,12 +158,15 @@ def read_rank_statements(text: str, ctx: ProseContext, src: Sources) -> Findings
     return found
 
 
+_PHONE = re.compile(r"0\d{2,3}[.\s-]?\d{3,4}[.\s-]?\d{3,4}")  # "0219.3866.224": a telephone number, not a figure
+
+
 def read_broken_numbers(text: str, ctx: ProseContext, src: Sources) -> Findings:
     """Numbers that cannot be read with certainty (`0..75`, `0.0.16`) and range bounds that cannot
     be right (`3,6055 – 59546`): flagged wherever they appear, never loaded."""
     found = Findings()
     for m in find_numbers(text):
-        if m.reading.error:
+        if m.reading.error and not _PHONE.fullmatch(m.reading.text.strip()):
             found.flags.append((Flag("unreadable_number", f"'{m.reading.text}' in a sentence: {m.reading.error}"),
                                 src(text[max(0, m.start - 60): m.end + 40])))
     for m in RANGE.finditer(text):

@@ -50,6 +50,7 @@ class _State:
     last: _Subject | None = None  # carried across clauses
     pending_rank: RawObservation | None = None  # a value whose rank may open the next clause
     main_rank_at: int | None = None  # where in the clause the rank of the clause's own value is
+    year: int | None = None  # "Năm 2024, …" opening a clause: the year of what the block says next
 
 
 def _within(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -115,6 +116,7 @@ def _take_earlier_ranks(clause: str, state: _State, found: Findings) -> None:
                 break
 
 
+_LEAD_YEAR = re.compile(r"\s*(?:trong\s+|tính\s+đến\s+|đến\s+)?năm\s+(20[0-4]\d)\s*,", re.I)
 _CRITERION_NUMBER = re.compile(r"tiêu\s+chí(?:\s+thành\s+phần)?\s+(\d{1,2}(?:\.\d{1,2}){1,3})\b", re.I)
 _SELF = re.compile(r"tự\s+(?:đánh\s+giá|chấm)", re.I)
 
@@ -149,6 +151,9 @@ def _read_clause(clause: str, offset: int, ctx: ProseContext, src: Sources, stat
     main: RawObservation | None = None
     stated = False
     state.main_rank_at = None
+    lead = _LEAD_YEAR.match(clause)
+    if lead:
+        state.year = int(lead.group(1))
     if state.last is not None:
         state.last.broken_value = False  # only for the clause that printed it
     for nm in find_numbers(clause):
@@ -194,14 +199,14 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
     if label is None:
         return None
     years = _YEAR.findall(subject)
-    year = int(years[-1]) if years else ctx.report_year
+    year = int(years[-1]) if years else state.year or ctx.report_year
     if year is None:
         return None
     entity = entity_in(subject, ctx)
     obs = RawObservation(index=ctx.index, year=year, entity=entity, label=label, value=rd.value,
                          unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max,
                          decimals=rd.decimals, source=src(clause.strip()), is_total=total,
-                         number=cited.group(1) if cited else None, year_stated=bool(years))
+                         number=cited.group(1) if cited else None, year_stated=bool(years or state.year))
     if _SELF.search(clause[: nm.start]) and not re.search(r"thẩm\s+định", clause, re.I):
         obs.measure = "self_assessed"  # "Tổng điểm tỉnh tự đánh giá … là 65/66,5 điểm": not the appraised score
     rk = RANK_AT.search(clause, nm.end)
