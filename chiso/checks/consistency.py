@@ -125,7 +125,8 @@ def _check_aggregates(obs: list[RawObservation]) -> None:
       of valid answers, which reports do not print; it must lie between the smallest and
       the largest component.
     - PAR INDEX and PAPI: an area / dimension scores the sum of its criteria, the PAPI
-      index the sum of its dimensions.
+      index the sum of its dimensions; printed as a share (PAR INDEX 2017–2020: 78,45 %), a
+      mean of its areas' shares weighted by their maxima, so within their range.
     The hierarchy comes from the table (a group row and the rows under it) and, for values
     read from sentences, from the catalogue.
     """
@@ -162,7 +163,7 @@ def _check_aggregates(obs: list[RawObservation]) -> None:
         if len(kids) < 2:
             continue
         tol = _tol(parent.decimals, max(k.decimals for k in kids))
-        if parent.index == "SIPAS":
+        if parent.index == "SIPAS" or parent.unit == "%":  # a share of points is a weighted mean, not a sum
             lo, hi = min(k.value for k in kids), max(k.value for k in kids)
             if not (lo - tol <= parent.value <= hi + tol):
                 _flag(parent, "aggregate_mismatch", f"{parent.value:g} is outside the range of its "

@@ -28,11 +28,22 @@ def _spans_row(t: Table, r: int) -> bool:
     return cell is not None and cell.colspan >= max(2, t.n_cols - 1)
 
 
+def _points_beside_share(shape: TableShape, val_col):  # noqa: ANN001, ANN202
+    """`Điểm đạt được | Chỉ số thành phần (%)`: the points an area scored beside its share in %. The share
+    is the value (the index of the 2017–2020 methodology is a percentage); the points are its basis."""
+    values = shape.of("value")
+    if val_col is None or len(values) < 2 or not re.search(r"%", val_col.header):
+        return None
+    points = [c for c in values if c is not val_col and re.search(r"điểm", c.header) and "%" not in c.header]
+    return points[-1] if points else None
+
+
 def read_scores(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObservation]:
     label_col = shape.first("label")
     max_col, self_col, rank_col = shape.first("max"), shape.first("self"), shape.first("rank")
     resp_col = shape.first("responsible")
     val_col = (shape.of("value") or [None])[-1]
+    points_col = _points_beside_share(shape, val_col)
     year = next((c.year for c in shape.cols if c.year), None) or ctx.report_year
     if year is None or label_col is None:
         return []
@@ -51,14 +62,17 @@ def read_scores(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObser
         if role == "sum":
             continue
         responsible = clean_label(t.text(r, resp_col.index)) or None if resp_col else None
-        for col, measure in ((val_col, "value"), (self_col, "self_assessed")):
+        for col, measure in ((val_col, "value"), (self_col, "self_assessed"), (points_col, "score_points")):
             rd = value(t, r, col.index, ctx) if col is not None else None
             if rd is None:
                 continue
+            unit = unit_of(rd, col.header, ctx) or "points"
+            if col is val_col and points_col is not None:
+                unit = "%"  # the area's share of its points: Điểm tối đa is the points' maximum, not the share's
             obs = RawObservation(index=ctx.index, year=year, entity=ctx.entity, label=label,
                                  group=None if role == "total" or _is_area(stt, label) else group,
-                                 value=rd.value, unit=unit_of(rd, col.header, ctx) or "points",
-                                 max=(mx.value if mx else rd.max), decimals=rd.decimals, measure=measure,
+                                 value=rd.value, unit=unit, max=None if unit == "%" else (mx.value if mx else rd.max),
+                                 decimals=rd.decimals, measure=measure,
                                  source=source(t, r, col.index), is_total=role == "total",
                                  responsible=responsible, number=stt or None,
                                  year_stated=any(c.year for c in shape.cols))
