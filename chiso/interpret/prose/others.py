@@ -7,6 +7,7 @@ import re
 
 from chiso.interpret.prose.context import (
     NUM,
+    RANK_AT,
     RANK_VERB,
     Findings,
     NationalStatement,
@@ -128,11 +129,18 @@ def read_named_extremes(text: str, ctx: ProseContext, src: Sources) -> Findings:
     return found
 
 
+_CHANGE_WORD = re.compile(r"(?:tăng|giảm|cao\s+hơn|thấp\s+hơn|chênh\s+lệch)\s*(?:là)?\s*$", re.I)
+
+
 def read_nationals(text: str, ctx: ProseContext, src: Sources) -> Findings:
     """`… 77,21% (cả nước là 79,46%)`: the national value of whatever 77,21% is the value of."""
     found = Findings()
     for m in _NATIONAL.finditer(text):
-        before = [n for n in find_numbers(text[max(0, m.start() - 40): m.start()]) if n.reading.ok]
+        lo = max(0, m.start() - 120)
+        window = text[lo: m.start()]
+        before = [n for n in find_numbers(window) if n.reading.ok and not n.reading.signed and n.reading.unit != "count"
+                  and not _CHANGE_WORD.search(window[max(0, n.start - 12): n.start])  # "cao hơn 6,57% so với"
+                  and not RANK_AT.match(window, max(0, n.start - 12)) and "/" not in window[n.end: n.end + 1]]
         nat = find_numbers(m.group(1))
         if not before or not nat or not nat[0].reading.ok:
             continue

@@ -8,7 +8,6 @@ The change column is kept only to check the values; it is never an observation.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,11 +22,12 @@ from chiso.interpret.tables.cells import (
     value,
 )
 from chiso.interpret.tables.columns import YEAR_CELL
+from chiso.interpret.tables.entity_tables import read_entities
 from chiso.interpret.tables.score_tables import read_scores
 from chiso.interpret.tables.shape import TableShape
 from chiso.interpret.tables.year_tables import read_year_columns
 from chiso.model import RawObservation, Table
-from chiso.normalize.text import clean_label, clean_text
+from chiso.normalize.text import clean_text
 
 
 @dataclass(frozen=True)
@@ -89,57 +89,6 @@ def _read_paired(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObse
     return out
 
 
-def _read_entities(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObservation]:
-    """One row per agency/district: each value column is a criterion, ranks are within the province."""
-    ent_col = shape.first("entity")
-    assert ent_col is not None
-    value_cols = [c for c in shape.cols if c.role in ("value", "year")]
-    rank_col = shape.first("rank")
-    rows = [r for r in range(shape.n_head, t.n_rows) if clean_label(t.text(r, ent_col.index))]
-    probe = TableContext(ctx.index, "", None)
-    entity_rows = [r for r in rows if any(value(t, r, c.index, probe) for c in value_cols)]
-    # Both raw points and the index (%) for each entity: the index is the value, the points its basis.
-    has_index = any(re.search(r"chỉ\s*số|%", c.header) for c in value_cols)
-    measure = {c.index: ("score_points" if has_index and re.search(r"điểm", c.header)
-                         and not re.search(r"chỉ\s*số|%", c.header) else "value") for c in value_cols}
-    block_size = _block_sizes(rows, entity_rows)
-    out: list[RawObservation] = []
-    for r in entity_rows:
-        entity = clean_label(t.text(r, ent_col.index))
-        if re.match(r"(tổng|trung\s*bình|bình\s*quân)", entity, re.I):
-            continue
-        for vc in value_cols:
-            rd = value(t, r, vc.index, ctx)
-            if rd is None:
-                continue
-            label = header_label(t, shape.n_head, vc.index, vc.header)
-            obs = RawObservation(index=ctx.index, year=vc.year or ctx.report_year or 0, entity=entity,
-                                 label=label, value=rd.value, unit=unit_of(rd, vc.header, ctx), max=rd.max,
-                                 decimals=rd.decimals, source=source(t, r, vc.index), rank_scope="province",
-                                 measure=measure[vc.index], year_stated=vc.year is not None,
-                                 is_total=names_total(label) and measure[vc.index] == "value")
-            if rank_col is not None and vc is value_cols[-1]:
-                attach_rank(obs, t.text(r, rank_col.index))
-                if obs.rank is not None and obs.rank_of is None:
-                    obs.rank_of = block_size[r]
-            out.append(obs)
-    return out
-
-
-def _block_sizes(rows: list[int], entity_rows: list[int]) -> dict[int, int]:
-    """How many entities are ranked with each row's: a row without figures (`I. Khối sở, ban, ngành`,
-    `II. Khối UBND huyện`) opens a block, and a decision ranks each block on its own."""
-    blocks: list[list[int]] = [[]]
-    has_values = set(entity_rows)
-    for r in rows:
-        if r not in has_values:
-            if blocks[-1]:
-                blocks.append([])
-            continue
-        blocks[-1].append(r)
-    return {r: len(block) for block in blocks for r in block}
-
-
 def _read_places(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObservation]:
     """Criteria down the rows, one column per place (the province, the country)."""
     label_col = shape.first("label")
@@ -171,7 +120,7 @@ LAYOUTS: list[TableLayout] = [
     TableLayout("paired_rankings", lambda s: len(s.of("year")) >= 2 and len(s.of("label")) >= 2 and _alternating(s),
                 _read_paired),
     TableLayout("entities", lambda s: "entity" in s.roles and any(r in s.roles for r in ("value", "year")),
-                _read_entities),
+                read_entities),
     TableLayout("year_columns", _has("year", "label"), read_year_columns),
     TableLayout("places", _has("label", "place"), _read_places),
     TableLayout("scores", lambda s: "label" in s.roles and any(r in s.roles for r in ("value", "self")), read_scores),
