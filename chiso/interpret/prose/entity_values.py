@@ -30,7 +30,7 @@ _NOT_VALUE_BEFORE = re.compile(r"(?:tăng|giảm|cao\s+hơn|thấp\s+hơn|hơn|c
 _NOT_VALUE_AFTER = re.compile(r"^\s*(?:trở\s+lên|trở\s+xuống|đến|-|–)", re.I)
 _FILLER = re.compile(
     r"\b(?:có\s+mức\s+độ\s+hài\s+lòng\s+(?:về|đối\s+với)|mức\s+độ\s+hài\s+lòng\s+(?:về|đối\s+với)|hài\s+lòng\s+nhất\s+với"
-    r"|tiếp\s+tục|dẫn\s+đầu|xếp\s+(?:đầu|cuối|thứ\s+nhất)|cao\s+nhất|thấp\s+nhất|tiếp\s+(?:đến|theo)\s+là"
+    r"|tiếp\s+tục|dẫn\s+đầu|xếp\s+(?:đầu|cuối|thứ\s+(?:nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\b)|cao\s+nhất|thấp\s+nhất|tiếp\s+(?:đến|theo)\s+là"
     r"|(?:nhóm|khối)(?:\s+(?:sở(?:,\s*ban,\s*ngành)?|huyện(?:,\s*thành\s+phố)?|xã|cơ\s+quan|đơn\s+vị|này))?"
     r"|đơn\s+vị\s+có"
     r"|được\s+đánh\s+giá(?:\s+ở\s+mức)?|trong\s+khi|trong\s+đó|ở\s+chiều\s+ngược\s+lại|riêng|còn|các\s+yếu\s+tố|yếu\s+tố"
@@ -88,7 +88,12 @@ def _entities_before(mentions: list[Mention], lo: int, hi: int, sentence: str) -
     return inside[-1:]
 
 
-_EARLIER = re.compile(r"năm\s+(20\d\d)\s*(?:là|:|đạt)?\s*$", re.I)
+_EARLIER = re.compile(r"năm\s+(20\d\d)\s*(?:là|:|đạt)?\s*\(?\s*$", re.I)
+_DIFFERENCE = re.compile(r"chênh\s+lệch|khoảng\s+cách", re.I)  # "chênh lệch giữa đơn vị cao nhất và thấp nhất là 8,69%"
+_ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
+             "mười": 10}
+_RANK_WORDS = re.compile(r"(?:xếp\s+thứ\s+(nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\b|(dẫn\s+đầu)|(xếp\s+cuối))", re.I)
+_BLOCK_SIZE = re.compile(r"\((\d{1,3})\s+(?:cơ\s+quan|đơn\s+vị|sở|huyện|địa\s+phương)[^)]*\)", re.I)
 
 
 _CRITERION_CUE = re.compile(r"(?:mức\s+độ|tỷ\s+lệ|chỉ\s+số)\s+hài\s+lòng\s+(?:về|đối\s+với)\s+(?!UBND|Ủy\s+ban|các\s)", re.I)
@@ -114,6 +119,9 @@ def _read_sentence(sentence: str, mentions: list[Mention], numbers: list[NumberM
         if ctx.province and re.search(r"tỉnh\s+" + re.escape(ctx.province), phrase):
             prev_end, subject = nm.end, []  # "…, Chỉ số CCHC của tỉnh X đạt …": the province's own value
             continue
+        if _DIFFERENCE.search(phrase):
+            prev_end = nm.end  # a difference between units, not a unit's value
+            continue
         stated_year = _YEAR_IN.search(phrase)
         label = _criterion(_AUTHORITY.sub(" ", _YEAR_IN.sub(" ", phrase)))
         if not label and named and _CRITERION_CUE.search(sentence[prev_end: named[0].start]):
@@ -125,9 +133,29 @@ def _read_sentence(sentence: str, mentions: list[Mention], numbers: list[NumberM
         for m in subject:
             obs = _observation(m, label, year, nm, ctx, src(sentence.strip()))
             obs.year_stated = bool(earlier or stated_year)
+            if named and len(subject) == 1 and m.kind != "block":
+                ment = named[-1]
+                _rank_in_words(obs, sentence[max(0, ment.start - 16): ment.start], sentence[ment.end: nm.start],
+                               sentence)
             out.append((nm, obs))
         prev_end = nm.end
     return out
+
+
+def _rank_in_words(obs: RawObservation, before: str, between: str, sentence: str) -> None:
+    """`Sở Tư pháp xếp thứ nhất với 92,35%`, `thành phố Nam Định dẫn đầu (90,05%)`, `xếp cuối là huyện X (…)`:
+    a rank said in words, out of the block's size the sentence states (`Khối sở, ban, ngành (19 cơ quan)`)."""
+    size = _BLOCK_SIZE.search(sentence)
+    words = _RANK_WORDS.search(between) or re.search(r"xếp\s+cuối\s+(?:là\s+)?$", before, re.I)
+    if size is None or words is None:
+        return
+    n = int(size.group(1))
+    if words.re is not _RANK_WORDS:
+        rank = n
+    else:
+        rank = _ORDINALS[words.group(1).lower()] if words.group(1) else 1 if words.group(2) else n
+    if 1 <= rank <= n:
+        obs.rank, obs.rank_of = rank, n
 
 
 def _observation(m: Mention, label: str, year: int, nm: NumberMatch, ctx: ProseContext, source) -> RawObservation:  # noqa: ANN001

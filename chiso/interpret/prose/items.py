@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from chiso.interpret.mentions import find_mentions
 from chiso.interpret.prose.context import NUM, RANK_AT, Findings, ProseContext, Sources, set_rank
 from chiso.interpret.prose.stated import PREV
 from chiso.model import RawObservation
@@ -43,6 +44,8 @@ def read_items(text: str, ctx: ProseContext, src: Sources) -> Findings:
     label = clean_label(m.group("label"))
     if re.search(r"\d\s*(?:%|điểm|/)", label):
         return found  # the colon belongs to an aside ("(năm 2022: 58,906 điểm)"), not to a label
+    if find_mentions(text[rest_at: nm.start], ctx.province):
+        return found  # "Khối sở, ban, ngành: Sở Tư pháp xếp thứ nhất với 92,35%; …": the units' values
     marker = m.group("marker")
     group = ctx.memory.get("list_parent") if marker == "+" else None
     obs = RawObservation(index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=label, value=rd.value,
