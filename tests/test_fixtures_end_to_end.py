@@ -3,7 +3,7 @@
 import csv
 
 import pytest
-from helpers import DOCUMENTS, FIXTURES, cli, expected, exported, find, interpreted, misread
+from helpers import DOCUMENTS, FIXTURES, cli, expected, exported, find, interpreted, misread, misread_fields
 
 from chiso.normalize.text import match_key
 
@@ -26,7 +26,8 @@ def test_every_expected_value_is_read_exactly(name):
     assert len(got) == len(want), [o.label for o in got if id(o) not in used]
 
 
-@pytest.mark.parametrize("name", DOCUMENTS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=misread_fields(n)))
+                                  if misread_fields(n) else n for n in DOCUMENTS])
 def test_document_fields(name):
     doc = expected(name)["doc"]
     meta = interpreted(name).meta
