@@ -19,10 +19,6 @@ DOCUMENTS = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".pdf", ".
 # Held-out families written before the readers were taught them: what chiso still misreads in each,
 # in words (the end-to-end test is a strict xfail for these, so a reading that starts to pass is seen).
 MISREAD = {
-    "daklak-par-2022": "the national average in '(bình quân chung cả nước đạt 86,12 điểm)' is not read "
-                       "(no Cả nước par.total 2022)",
-    "tayninh-pci-2023": "the 2022 PCI's bare rank in '(năm 2022 đạt 63,57 điểm, xếp thứ 27)' is not attached "
-                        "(rank 27/63 missing)",
     "hungyen-chiso-2023": "one report on the 4 indices: the summary table's rows all get index SIPAS (PAPI/PCI "
                           "rows also unit %), so they duplicate the headlines; the 2022 PAR value is read in points; "
                           "a PAR area gets entity 'đạt'; the SIPAS elements and PAPI dimensions listed "

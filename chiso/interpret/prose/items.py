@@ -16,7 +16,7 @@ import re
 
 from chiso.interpret.mentions import find_mentions
 from chiso.interpret.prose.context import NUM, RANK_AT, Findings, ProseContext, Sources, set_rank
-from chiso.interpret.prose.stated import PREV
+from chiso.interpret.prose.stated import PREV, population_or_none
 from chiso.model import RawObservation
 from chiso.normalize.numbers import find_numbers
 from chiso.normalize.text import clean_label
@@ -87,7 +87,7 @@ def earlier_years(rest: str, obs: RawObservation, src: Sources) -> list[RawObser
                                   source=obs.source, group=obs.group, number=obs.number)
             own = next((g for g in ("1", "3") if pm.group("r" + g)), None)
             if own:  # "(năm 2014: 1,17 điểm, xếp thứ 9/63)"
-                prev.rank, prev.rank_of = int(pm.group("r" + own)), int(pm.group("n" + own))
+                prev.rank, prev.rank_of = int(pm.group("r" + own)), population_or_none(pm.group("n" + own))
             out.append(prev)
     return out
 

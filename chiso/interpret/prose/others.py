@@ -26,8 +26,8 @@ _ENTITY_LIST = re.compile(
     r"(?:cao\s+nhất|thấp\s+nhất|đứng\s+đầu|cuối\s+bảng|dẫn\s+đầu)\s+(?:là|thuộc\s+về)\s+(?P<ent>(?:Sở|Ban|Văn\s+phòng"
     r"|Thanh\s+tra|UBND|Ủy\s+ban|Bộ\s+phận|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|Huyện|Thị\s+xã|Thành\s+phố"
     r"|Quận)[^()]{2,80}?)\s*\(\s*(?P<v>" + NUM + r")\s*(?P<u>%|điểm)?\s*\)")
-_NATIONAL = re.compile(r"(?:\(\s*(?:(?:trung\s+bình|bình\s+quân|mức\s+chung)\s+(?:của\s+)?)?(?:cả\s+nước|toàn\s+quốc)"
-                       r"|(?:trung\s+bình|bình\s+quân)\s+(?:của\s+)?(?:cả\s+nước|toàn\s+quốc)\s*\()"
+_NATIONAL = re.compile(r"(?:\(\s*(?:(?:trung\s+bình|bình\s+quân|mức)(?:\s+chung)?\s+(?:của\s+)?)?(?:cả\s+nước|toàn\s+quốc)"
+                       r"|(?:trung\s+bình|bình\s+quân)(?:\s+chung)?\s+(?:của\s+)?(?:cả\s+nước|toàn\s+quốc)\s*\()"
                        r"\s*(?:là|đạt|:)?\s*(" + NUM +
                        r")\s*(%|điểm)?\s*\)", re.I)
 _OWN_SURVEY = re.compile(r"do\s+(?:UBND|Ủy\s+ban\s+nhân\s+dân)?\s*(?:tỉnh|thành\s+phố)\s+tổ\s+chức\s+khảo\s+sát"

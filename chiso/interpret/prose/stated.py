@@ -29,10 +29,10 @@ _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 PREV = re.compile(
     r"(?<!tăng\s)(?<!giảm\s)(?:so\s+với|(?:cao|thấp)\s+hơn)\s+(?:cùng\s+kỳ\s+)?năm\s+(?P<y1>20\d\d)\s*"
     r"(?:\((?!\s*\d{1,3}\s*/\s*\d{1,3}\s*\))\s*(?:đạt\s*)?(?P<v1>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
-    r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r1>\d{1,3})\s*/\s*(?P<n1>\d{1,3}))?\s*\)"
+    r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r1>\d{1,3})(?:\s*/\s*(?P<n1>\d{1,3}))?)?\s*\)"
     r"|,?\s*(?:đạt|là)\s*(?P<v2>" + NUM + r")\s*(?:%|điểm))"
     r"|\(\s*năm\s+(?P<y3>20\d\d)\s*(?:đạt|là|:)?\s*(?P<v3>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
-    r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r3>\d{1,3})\s*/\s*(?P<n3>\d{1,3}))?\s*\)", re.I)
+    r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r3>\d{1,3})(?:\s*/\s*(?P<n3>\d{1,3}))?)?\s*\)", re.I)
 PREV_RANK = re.compile(r"\(\s*năm\s+(20\d\d)\s+" + RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
 CLAUSE = re.compile(r"[^;]+?(?=;|\.\s+(?=[A-ZĐÀ-Ỹ])|$)")
 
@@ -51,6 +51,11 @@ class _State:
     pending_rank: RawObservation | None = None  # a value whose rank may open the next clause
     main_rank_at: int | None = None  # where in the clause the rank of the clause's own value is
     year: int | None = None  # "Năm 2024, …" opening a clause: the year of what the block says next
+
+
+def population_or_none(text: str | None) -> int | None:
+    """A rank's population when printed ("xếp thứ 27/63"); "xếp thứ 27" alone takes the document's."""
+    return int(text) if text else None
 
 
 def _within(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -253,7 +258,7 @@ def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservatio
         rk = RANK_AT.search(rest)
         own = next((g for g in ("1", "3") if pm.group("r" + g)), None)
         if own:  # "(38,23 điểm, xếp thứ 9/63)"
-            prev.rank, prev.rank_of = int(pm.group("r" + own)), int(pm.group("n" + own))
+            prev.rank, prev.rank_of = int(pm.group("r" + own)), population_or_none(pm.group("n" + own))
         elif rk and pm.end() + rk.start() != state.main_rank_at and not PREV.search(rest[: rk.start()]) \
                 and not re.search(r"đạt\s*" + NUM, rest[: rk.start()]):
             set_rank(prev, rk)  # a rank the clause's own value took is not the earlier year's
