@@ -24,13 +24,6 @@ MISREAD = {
                           "a PAR area gets entity 'đạt'; the SIPAS elements and PAPI dimensions listed "
                           "'X (7,06 điểm, tăng 0,18 điểm)', 'từ 5,81 điểm năm 2022 xuống 5,50 điểm năm 2023' are "
                           "missed; the 2024 target 'Chỉ số CCHC đạt trên 89%' is loaded as a SIPAS 2023 value",
-    "haiphong-papi-2018": "the 'Toàn quốc (trung bình)' column is not read as Cả nước; the headline gives entity "
-                          "'Thành phố Hải Phòng' and reads the national 44,0777 as the city's; the total's /80 and "
-                          "rank 49/63 and the 2017 total '35,8078/60 điểm, xếp thứ 42/63' are missed; 2017 values "
-                          "in 'năm 2017 đạt 5,14 điểm' and 'năm 2017: 7,50 điểm' are missed",
-    "soctrang-sipas-2021": "the footnote series 'Năm 2020: 83,12%; năm 2019: 82,40%; năm 2018: 80,95%; năm 2017: "
-                           "79,30%' is not read (2019-2017 missing); the 2020 rank in 'so với năm 2020 (xếp thứ "
-                           "45/63)' is not attached",
 }
 
 
@@ -40,8 +33,6 @@ def misread(name: str) -> str | None:
 
 # The same for the document fields (test_document_fields): what chiso still misreads there, in words.
 MISREAD_FIELDS = {
-    "soctrang-sipas-2021": "the title runs on into the opening paragraph ('Tháng 6 năm 2022, Bộ Nội vụ đã công bố Chỉ "
-                           "số cải cách hành chính năm 2021 và …'), so indices gain PAR_INDEX",
 }
 
 

@@ -167,7 +167,7 @@ def _attach_ranks(out: list[RawObservation], ranks: list[RankStatement], entity:
     """Rank-only statements (often in footnotes): to the best matching value of the report year."""
     for st in ranks:
         subject = re.split(r"\s+đến\s+", st.subject)[-1]
-        cands = [o for o in out if o.year == report_year and o.entity == entity and o.rank is None
+        cands = [o for o in out if o.year == (st.year or report_year) and o.entity == entity and o.rank is None
                  and o.survey is None]  # published ranks are those of the national survey
         scored = sorted(((similarity(o.label, subject), o) for o in cands), key=lambda x: -x[0])
         if not scored or scored[0][0] < 75 or len(scored) > 1 and scored[0][0] - scored[1][0] < 4:

@@ -24,7 +24,8 @@ _ISSUER = re.compile(
 _LEVEL = re.compile(r"^\s*(TỈNH|THÀNH\s+PHỐ|HUYỆN|THỊ\s+XÃ|QUẬN|XÃ|PHƯỜNG)\s+(.+)$", re.IGNORECASE)
 _NUMBER = re.compile(r"Số\s*:?\s*([0-9]*\s*/\s*[0-9]{0,4}\s*/?\s*[A-ZĐa-zđ]+(?:\s*-\s*[A-ZĐa-zđ]+)*)")
 _DATE = re.compile(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.IGNORECASE)
-_BODY_START = re.compile(r"^\s*(Căn\s+cứ|Thực\s+hiện|Kính\s+gửi|Ngày\s+\d|Trên\s+cơ\s+sở|Theo\s)", re.IGNORECASE)
+_BODY_START = re.compile(r"^\s*(Căn\s+cứ|Thực\s+hiện|Kính\s+gửi|Ngày\s+\d|Tháng\s+\d|Năm\s+\d{4}\s*,|Trên\s+cơ\s+sở|Theo\s)",
+                         re.IGNORECASE)
 _AUTHORITY_LINE = re.compile(r"^\s*(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|(?:ỦY|UỶ)\s+BAN\s+NHÂN\s+DÂN)\b[A-ZĐÀ-Ỹ\s,]*$")
 _KIND_WORD = re.compile(r"^\s*(BÁO\s+CÁO|QUYẾT\s+ĐỊNH|KẾ\s+HOẠCH|CÔNG\s+VĂN|THÔNG\s+BÁO|TỜ\s+TRÌNH|CHỈ\s+THỊ)\b")
 _KIND_CODE = {"BÁO CÁO": "BC", "QUYẾT ĐỊNH": "QD", "KẾ HOẠCH": "KH", "CÔNG VĂN": "CV", "THÔNG BÁO": "TB",

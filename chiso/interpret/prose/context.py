@@ -42,6 +42,7 @@ class RankStatement:
     rank: int
     rank_of: int
     source: Source
+    year: int | None = None  # "… so với năm 2020 (xếp thứ 45/63)": an earlier year's rank (None: the report's)
 
 
 @dataclass

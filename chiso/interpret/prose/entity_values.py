@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from chiso.db.indices import families
+from chiso.db.reference import resolve_province
 from chiso.interpret.mentions import Mention, entity_key, find_mentions
 from chiso.interpret.prose.context import Findings, ProseContext, Sources
 from chiso.interpret.prose.stated import RANGE
@@ -80,6 +81,18 @@ def read_entity_values(text: str, ctx: ProseContext, src: Sources) -> Findings:
     return found
 
 
+def _is_own(m: Mention, ctx: ProseContext) -> bool:
+    """The document's own subject, however named: 'thành phố Hải Phòng' in Hải Phòng's report is the city
+    that is a province, not a district."""
+    if entity_key(m.name) == entity_key(ctx.entity):
+        return True
+    if not ctx.province or not re.match(r"thành\s+phố\s", m.name, re.I):
+        return False
+    province = resolve_province(ctx.province)  # Hải Phòng is a city that is a province; Nam Định is not
+    bare = re.sub(r"^thành\s+phố\s+", "", m.name, flags=re.I)
+    return province is not None and province.kind == "thành phố" and entity_key(bare) == entity_key(ctx.province)
+
+
 def _entities_before(mentions: list[Mention], lo: int, hi: int, sentence: str) -> list[Mention]:
     """The entity (or entities joined by 'và … cùng') named between lo and hi."""
     inside = [m for m in mentions if lo <= m.start < hi]
@@ -108,7 +121,7 @@ def _read_sentence(sentence: str, mentions: list[Mention], numbers: list[NumberM
     prev_end = 0
     for nm in numbers:
         named = [m for m in _entities_before(mentions, prev_end, nm.start, sentence)
-                 if entity_key(m.name) != entity_key(ctx.entity)]  # the document's own subject: the stated reader's
+                 if not _is_own(m, ctx)]  # the document's own subject: the stated reader's
         if named:
             subject = named
         if not subject:

@@ -75,16 +75,22 @@ def _item_value(text: str, start: int):  # noqa: ANN202
     return None
 
 
+# "; năm 2017 đạt 5,14 điểm", "; năm 2017: 7,50 điểm" after an item's own value (same group names as PREV)
+_YEAR_STATED = re.compile(r"[;,]\s*năm\s+(?P<y3>20\d\d)\s*(?:đạt|là|:)\s*(?P<v3>" + NUM + r"\s*(?:%|điểm))"
+                          r"(?P<v1>)?(?P<v2>)?(?P<y1>)?(?P<r1>)?(?P<r3>)?(?P<n1>)?(?P<n3>)?", re.I)
+
+
 def earlier_years(rest: str, obs: RawObservation, src: Sources) -> list[RawObservation]:
     """Values of earlier years cited after an item's value: `(năm 2014: 1,17 điểm)`."""
     out = []
-    for pm in PREV.finditer(rest):
+    for pm in [*PREV.finditer(rest), *_YEAR_STATED.finditer(rest)]:
         nums = find_numbers(pm.group("v1") or pm.group("v2") or pm.group("v3"))
         year = int(pm.group("y1") or pm.group("y3"))
-        if nums and nums[0].reading.ok and year != obs.year:
-            prev = RawObservation(index=obs.index, year=year, entity=obs.entity, label=obs.label,
-                                  value=nums[0].reading.value, unit=obs.unit, decimals=nums[0].reading.decimals,
-                                  source=obs.source, group=obs.group, number=obs.number)
+        if nums and nums[0].reading.ok and year != obs.year and year not in {o.year for o in out}:
+            rd = nums[0].reading
+            prev = RawObservation(index=obs.index, year=year, entity=obs.entity, label=obs.label, value=rd.value,
+                                  unit=rd.unit if rd.unit in ("%", "points") else obs.unit, max=rd.max,
+                                  decimals=rd.decimals, source=obs.source, group=obs.group, number=obs.number)
             own = next((g for g in ("1", "3") if pm.group("r" + g)), None)
             if own:  # "(năm 2014: 1,17 điểm, xếp thứ 9/63)"
                 prev.rank, prev.rank_of = int(pm.group("r" + own)), population_or_none(pm.group("n" + own))

@@ -21,7 +21,7 @@ from chiso.model import Flag, RawObservation
 from chiso.normalize.numbers import find_numbers
 from chiso.normalize.text import clean_label, clean_text
 
-_SERIES = re.compile(r"(?:năm\s+)?(20\d\d)\s*[–—-]\s*(" + NUM + r"(?:,\s\d{1,2}(?=\s*%))?)\s*(%|điểm)?", re.I)
+_SERIES = re.compile(r"(?:năm\s+)?(20\d\d)\s*(?:[–—-]|:(?=\s*\d))\s*(" + NUM + r"(?:,\s\d{1,2}(?=\s*%))?)\s*(%|điểm)?", re.I)
 _ENTITY_LIST = re.compile(
     r"(?:cao\s+nhất|thấp\s+nhất|đứng\s+đầu|cuối\s+bảng|dẫn\s+đầu)\s+(?:là|thuộc\s+về)\s+(?P<ent>(?:Sở|Ban|Văn\s+phòng"
     r"|Thanh\s+tra|UBND|Ủy\s+ban|Bộ\s+phận|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|Huyện|Thị\s+xã|Thành\s+phố"
@@ -152,11 +152,21 @@ def read_nationals(text: str, ctx: ProseContext, src: Sources) -> Findings:
     return found
 
 
+_EARLIER_RANK = re.compile(r"so\s+với\s+năm\s+(20\d\d)\s*\(\s*$", re.I)
+
+
 def read_rank_statements(text: str, ctx: ProseContext, src: Sources) -> Findings:
     """Rank-only statements ('… xếp thứ 55/63'), for attaching to observations read elsewhere."""
     found = Findings()
     for m in re.finditer(RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})", text, re.I):
         head = text[: m.start()]
+        earlier = _EARLIER_RANK.search(head)
+        if earlier:  # "tăng 07 bậc so với năm 2020 (xếp thứ 45/63)": the sentence's subject, that year
+            start = max(head.rfind(". "), 0)
+            subject = clean_text(re.split(r"\s+(?:đạt|là)\s", head[start:].strip(" ."), maxsplit=1)[0])
+            found.ranks.append(RankStatement(subject, int(m.group(1)), int(m.group(2)),
+                                             src(text[max(0, m.start() - 80): m.end()]), int(earlier.group(1))))
+            continue
         cut = max(head.rfind(x) for x in (";", "(", ":", "…"))
         subject = clean_text((head[cut + 1:] if cut >= 0 else head).strip(" ,.-"))
         if re.search(r"đạt\s*" + NUM, subject):

@@ -28,10 +28,11 @@ _STATE = re.compile(r"(?:đạt|là|được)\s*(?:mức\s*)?$|\S\s*:\s*$", re.I
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 PREV = re.compile(
     r"(?<!tăng\s)(?<!giảm\s)(?:so\s+với|(?:cao|thấp)\s+hơn)\s+(?:cùng\s+kỳ\s+)?năm\s+(?P<y1>20\d\d)\s*"
-    r"(?:\((?!\s*\d{1,3}\s*/\s*\d{1,3}\s*\))\s*(?:đạt\s*)?(?P<v1>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
+    r"(?:\((?!\s*\d{1,3}\s*/\s*\d{1,3}\s*\))\s*(?:đạt\s*)?(?P<v1>" + NUM + r"(?:/\d[\d.,]*)?\s*(?:%|điểm)?)"
     r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r1>\d{1,3})(?:\s*/\s*(?P<n1>\d{1,3}))?)?\s*\)"
-    r"|,?\s*(?:đạt|là)\s*(?P<v2>" + NUM + r")\s*(?:%|điểm))"
-    r"|\(\s*năm\s+(?P<y3>20\d\d)\s*(?:đạt|là|:)?\s*(?P<v3>" + NUM + r")(?:/\d[\d.,]*)?\s*(?:%|điểm)?"
+    r"|,?\s*(?:đạt|là)\s*(?P<v2>" + NUM + r"\s*(?:%|điểm)))"
+    r"|\(\s*năm\s+(?P<y3>20\d\d)(?:\s+(?:tỉnh|thành\s+phố|huyện)\b[^\d()]{0,30}?)?\s*(?:đạt|là|:)?\s*"
+    r"(?P<v3>" + NUM + r"(?:/\d[\d.,]*)?\s*(?:%|điểm)?)"
     r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r3>\d{1,3})(?:\s*/\s*(?P<n3>\d{1,3}))?)?\s*\)", re.I)
 PREV_RANK = re.compile(r"\(\s*năm\s+(20\d\d)\s+" + RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
 CLAUSE = re.compile(r"[^;]+?(?=;|\.\s+(?=[A-ZĐÀ-Ỹ])|$)")
@@ -251,9 +252,11 @@ def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservatio
         nums = find_numbers(pm.group("v1") or pm.group("v2") or pm.group("v3"))
         if not nums or not nums[0].reading.ok or y == subj.year:
             continue
-        prev = RawObservation(index=ctx.index, year=y, entity=subj.entity, label=subj.label,
-                              value=nums[0].reading.value, unit=subj.unit, decimals=nums[0].reading.decimals,
-                              source=src(clause.strip()), group=subj.group, is_total=subj.is_total)
+        rd = nums[0].reading
+        prev = RawObservation(index=ctx.index, year=y, entity=subj.entity, label=subj.label, value=rd.value,
+                              unit=rd.unit if rd.unit in ("%", "points") else subj.unit, max=rd.max,
+                              decimals=rd.decimals, source=src(clause.strip()), group=subj.group,
+                              is_total=subj.is_total)
         rest = clause[pm.end():]
         rk = RANK_AT.search(rest)
         own = next((g for g in ("1", "3") if pm.group("r" + g)), None)

@@ -40,6 +40,7 @@ _COMPONENT = re.compile(r"thành\s+phần|tiêu\s+chí|lĩnh\s+vực|nội\s+dun
 _PARENS = re.compile(r"\s*\([^()]*\)")
 _NATIONAL_AVERAGE = re.compile(r"(?:điểm|chỉ\s+số)?\s*(?:trung\s+bình|bình\s+quân)\s+(?:của\s+)?(?:cả\s+nước|toàn\s+quốc)"
                                r"|(?:điểm|chỉ\s+số)\s+(?:của\s+)?(?:cả\s+nước|toàn\s+quốc)", re.I)
+_TOTAL_SCORE = re.compile(r"(?:tổng\s+điểm|điểm\s+tổng\s+hợp)(?:\s+năm\s+20\d\d)?(?:\s+(?:không|chưa)\b.*)?", re.I)
 _QUOTED_END = re.compile(r"[“\"][^“”\"]{3,200}[”\"]$")
 
 
@@ -84,6 +85,7 @@ def entity_in(subject: str, ctx: ProseContext) -> str:
         return "Cả nước"
     places = list(re.finditer(r"(tỉnh|thành\s+phố|huyện|thị\s+xã|quận)\s+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})",
                               subject))
+    places = [m for m in places if m.group(2)[:1].isupper()]  # "của tỉnh đạt …": no name follows
     if not places:
         return ctx.entity
     m = places[-1]
@@ -115,6 +117,8 @@ def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
         return None, False
     if _QUOTED_END.fullmatch(subject):  # a quoted name is a criterion's name as printed
         return clean_label(subject[1:-1]), False
+    if _TOTAL_SCORE.fullmatch(subject.strip()):  # "tổng điểm năm 2018 không so sánh được với năm 2017 (…)"
+        return ctx.title_label or clean_label(subject), True
     if _NATIONAL_AVERAGE.fullmatch(subject.strip()):  # "điểm trung bình cả nước là 43,77": the index's, nationally
         return ctx.title_label or clean_label(subject), True
     intro = _INTRO.search(subject)

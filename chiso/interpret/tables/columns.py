@@ -140,7 +140,8 @@ def classify(t: Table, n_head: int) -> list[Column]:
 
 
 def place_of(header: str) -> str | None:
-    h = re.sub(r"\s+", " ", header).strip(" .:()")
+    h = re.sub(r"\(\s*(?:trung\s*bình|bình\s*quân)\s*\)", " ", header)  # "Toàn quốc (trung bình)"
+    h = re.sub(r"\s+", " ", h).strip(" .:()")
     if re.fullmatch(r"(?:trung\s*bình\s*|bình\s*quân\s*)?(?:cả\s*nước|toàn\s*quốc)", h, re.I):
         return "Cả nước"
     h = re.sub(r"^(?:tỉnh|thành\s*phố|tp\.?)\s+", "", h, flags=re.I)
