@@ -19,11 +19,6 @@ DOCUMENTS = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".pdf", ".
 # Held-out families written before the readers were taught them: what chiso still misreads in each,
 # in words (the end-to-end test is a strict xfail for these, so a reading that starts to pass is seen).
 MISREAD = {
-    "hungyen-chiso-2023": "one report on the 4 indices: the summary table's rows all get index SIPAS (PAPI/PCI "
-                          "rows also unit %), so they duplicate the headlines; the 2022 PAR value is read in points; "
-                          "a PAR area gets entity 'đạt'; the SIPAS elements and PAPI dimensions listed "
-                          "'X (7,06 điểm, tăng 0,18 điểm)', 'từ 5,81 điểm năm 2022 xuống 5,50 điểm năm 2023' are "
-                          "missed; the 2024 target 'Chỉ số CCHC đạt trên 89%' is loaded as a SIPAS 2023 value",
 }
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from chiso.interpret.prose.components import (
     read_components,
+    read_criterion_extremes,
     read_expectations,
+    read_from_to,
     read_quoted_values,
     read_ranked_list,
 )
@@ -52,6 +54,8 @@ READERS: list[ProseReader] = [
     ProseReader("expectations", read_expectations),
     ProseReader("quoted_values", read_quoted_values),
     ProseReader("ranked_list", read_ranked_list),
+    ProseReader("criterion_extremes", read_criterion_extremes),
+    ProseReader("from_to", read_from_to),
     ProseReader("year_series", read_series),
     ProseReader("respectively", read_respectively),
     ProseReader("entity_values", read_entity_values),

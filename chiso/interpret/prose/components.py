@@ -86,8 +86,10 @@ def _component(item: str, start: int, ctx: ProseContext, src: Sources) -> tuple[
 _EXPECTATIONS = re.compile(r"(?:mong\s+(?:đợi|muốn)|kỳ\s+vọng|nhu\s+cầu)[^.;:()]*?(?:\blà|:)\s+", re.I)
 _PAREN_VALUE = re.compile(r"\(\s*(\d{1,3}(?:[.,]\d+)?\s*%)\s*\)")
 # "(5,24 điểm; 37/63)", "(82,09%, xếp thứ 31/63)": a value and its rank in one parenthesis
-_PAREN_RANKED = re.compile(r"\(\s*(\d{1,3}(?:[.,]\d+)?\s*(?:%|điểm))\s*[;,]\s*(?:" + RANK_VERB +
-                           r"\s*)?(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
+# "(5,24 điểm; 37/63)", "(82,09%, xếp thứ 31/63)", "(7,06 điểm, tăng 0,18 điểm)": a value with its rank or
+# its change in one parenthesis
+_PAREN_RANKED = re.compile(r"\(\s*(\d{1,3}(?:[.,]\d+)?\s*(?:%|điểm))\s*(?:[;,]\s*(?:" + RANK_VERB +
+                           r"\s*)?(\d{1,3})\s*/\s*(\d{1,3})|,\s*(?:tăng|giảm)\s+\d[\d.,]*\s*(?:%|điểm)?)\s*\)", re.I)
 _LIST_OPENING = re.compile(r"(?:\blần\s+lượt\s+(?:là|đạt)|\blà|:)\s+", re.I)
 _YEAR = re.compile(r"\bnăm\s+(20[0-4]\d)\b", re.I)
 
@@ -128,9 +130,16 @@ def read_expectations(text: str, ctx: ProseContext, src: Sources) -> Findings:
     return found
 
 
+def _own_years(text: str, start: int, end: int) -> list[str]:
+    """Years a list is stated for, not years it is compared with ('tăng điểm so với năm 2022')."""
+    return [m.group(1) for m in _YEAR.finditer(text, start, end)
+            if not re.search(r"(?:so\s+với|hơn|từ)\s+$", text[max(0, m.start() - 10): m.start()], re.I)]
+
+
 def read_ranked_list(text: str, ctx: ProseContext, src: Sources) -> Findings:
-    """`Kết quả 08 chỉ số nội dung năm 2023 lần lượt là: A (5,12 điểm; 31/63), B, C (5,24 điểm; 37/63) …`:
-    each criterion with its value and rank in one parenthesis (two or more in a sentence)."""
+    """`Kết quả 08 chỉ số nội dung năm 2023 lần lượt là: A (5,12 điểm; 31/63), B, C (5,24 điểm; 37/63) …`,
+    `tăng nhiều nhất là A (7,06 điểm, tăng 0,18 điểm) và B (4,40 điểm, tăng 0,11 điểm)`: each criterion with
+    its value and its rank or change in one parenthesis (two or more in a sentence)."""
     found = Findings()
     for sentence in re.finditer(r".+?(?:\.\s+(?=[A-ZĐÀ-Ỹ])|$)", text, re.S):
         values = list(_PAREN_RANKED.finditer(text, sentence.start(), sentence.end()))
@@ -138,7 +147,7 @@ def read_ranked_list(text: str, ctx: ProseContext, src: Sources) -> Findings:
             continue
         opening = _LIST_OPENING.search(text, sentence.start(), values[0].start())
         start = opening.end() if opening else sentence.start()
-        years = _YEAR.findall(text[sentence.start(): start])
+        years = _own_years(text, sentence.start(), start)
         year = int(years[-1]) if years else ctx.report_year
         if year is None:
             continue
@@ -149,7 +158,8 @@ def read_ranked_list(text: str, ctx: ProseContext, src: Sources) -> Findings:
             found.observations.append(RawObservation(
                 index=ctx.index, year=year, entity=ctx.entity, label=clean_label(name), value=rd.value,
                 unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, decimals=rd.decimals,
-                rank=int(m.group(2)), rank_of=int(m.group(3)), source=src(f"{name} {m.group(0)}"),
+                rank=int(m.group(2)) if m.group(2) else None, rank_of=int(m.group(3)) if m.group(3) else None,
+                source=src(f"{name} {m.group(0)}"),
                 year_stated=bool(years)))
             ctx.claim(m.start(), m.end())
     return found
@@ -174,5 +184,58 @@ def read_quoted_values(text: str, ctx: ProseContext, src: Sources) -> Findings:
             index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=clean_label(m.group("name")),
             value=rd.value, unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max,
             decimals=rd.decimals, source=src(m.group(0)), year_stated=False))
+        ctx.claim(m.start(), m.end())
+    return found
+
+
+_EXTREME = re.compile(r"(?:yếu\s+tố|tiêu\s+chí|nội\s+dung|lĩnh\s+vực|chỉ\s+số\s+(?:thành\s+phần|nội\s+dung))\s+"
+                      r"(?P<name>[^()]{3,160}?)\s+(?:có\s+|đạt\s+)?(?:mức\s+độ\s+hài\s+lòng\s+|điểm\s+(?:số\s+)?)?"
+                      r"(?:cao|thấp)\s+nhất\s*\(\s*(?P<num>\d{1,3}(?:[.,]\d+)?\s*(?:%|điểm)?)\s*\)", re.I)
+
+
+def read_criterion_extremes(text: str, ctx: ProseContext, src: Sources) -> Findings:
+    """`yếu tố Tiếp cận dịch vụ có mức độ hài lòng cao nhất (86,02%)`: the highest or lowest criterion,
+    named after `yếu tố` / `tiêu chí` / `chỉ số thành phần`, with its value in parentheses."""
+    found = Findings()
+    if ctx.report_year is None:
+        return found
+    for m in _EXTREME.finditer(text):
+        numbers = find_numbers(m.group("num"))
+        if not numbers or not numbers[0].reading.ok or ctx.is_claimed(m.start("num")):
+            continue
+        rd = numbers[0].reading
+        found.observations.append(RawObservation(
+            index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=clean_label(m.group("name")),
+            value=rd.value, unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, decimals=rd.decimals,
+            source=src(m.group(0)), year_stated=False))
+        ctx.claim(m.start(), m.end())
+    return found
+
+
+_FROM_TO = re.compile(r"từ\s+(?P<v1>\d{1,3}(?:[.,]\d+)?\s*(?:%|điểm))\s+(?:năm\s+)?(?P<y1>20[0-4]\d)\s+"
+                      r"(?:xuống|lên|giảm\s+xuống|tăng\s+lên)\s+(?:còn\s+)?(?P<v2>\d{1,3}(?:[.,]\d+)?\s*(?:%|điểm))"
+                      r"\s+(?:năm\s+)?(?P<y2>20[0-4]\d)", re.I)
+
+
+def read_from_to(text: str, ctx: ProseContext, src: Sources) -> Findings:
+    """`Chỉ số nội dung X giảm nhiều nhất, từ 5,81 điểm năm 2022 xuống 5,50 điểm năm 2023`: the subject's
+    value in each of the two years."""
+    from chiso.interpret.prose.subjects import label_for, subject_before
+
+    found = Findings()
+    for m in _FROM_TO.finditer(text):
+        if ctx.is_claimed(m.start("v1")):
+            continue
+        head = re.sub(r"\s*(?:(?:tăng|giảm)(?:\s+(?:nhiều|mạnh)\s+nhất)?)\s*,?\s*$", "", text[: m.start()], flags=re.I)
+        label, total = label_for(subject_before(head, len(head)), ctx)
+        if label is None:
+            continue
+        for v, y in (("v1", "y1"), ("v2", "y2")):
+            rd = find_numbers(m.group(v))[0].reading
+            if rd.ok:
+                found.observations.append(RawObservation(
+                    index=ctx.index, year=int(m.group(y)), entity=ctx.entity, label=label, value=rd.value,
+                    unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, decimals=rd.decimals,
+                    source=src(m.group(0)), is_total=total))
         ctx.claim(m.start(), m.end())
     return found

@@ -16,7 +16,7 @@ import re
 
 from chiso.interpret.mentions import find_mentions
 from chiso.interpret.prose.context import NUM, RANK_AT, Findings, ProseContext, Sources, set_rank
-from chiso.interpret.prose.stated import PREV, population_or_none
+from chiso.interpret.prose.stated import PREV, TARGET, population_or_none
 from chiso.model import RawObservation
 from chiso.normalize.numbers import find_numbers
 from chiso.normalize.text import clean_label
@@ -44,6 +44,8 @@ def read_items(text: str, ctx: ProseContext, src: Sources) -> Findings:
     label = clean_label(m.group("label"))
     if re.search(r"\d\s*(?:%|điểm|/)", label):
         return found  # the colon belongs to an aside ("(năm 2022: 58,906 điểm)"), not to a label
+    if TARGET.search(label) or re.search(r"(?:trên|dưới|khoảng|tối\s+thiểu|ít\s+nhất)\s*$", text[:nm.start]):
+        return found  # "Phấn đấu năm 2024: Chỉ số CCHC đạt trên 89%": a target, not a value
     if find_mentions(text[rest_at: nm.start], ctx.province):
         return found  # "Khối sở, ban, ngành: Sở Tư pháp xếp thứ nhất với 92,35%; …": the units' values
     marker = m.group("marker")

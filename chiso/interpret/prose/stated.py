@@ -22,7 +22,7 @@ from chiso.normalize.text import clean_label
 RANGE = re.compile(r"(?:dao\s+động|đạt)?\s*từ\s*(" + NUM + r")\s*%?\s*(?:điểm)?\s*(?:[-–—]|đến)\s*(" + NUM + r")", re.I)
 RESPECTIVELY = re.compile(r"lần\s+lượt\s+(?:là|đạt|được)?\s*(?P<vals>" + NUM + r"\s*%?(?:\s*(?:,|và|;)\s*" + NUM +
                           r"\s*%?)+)", re.I)
-_TARGET = re.compile(r"phấn\s+đấu|mục\s+tiêu|chỉ\s+tiêu|kế\s+hoạch\s+đề\s+ra|dự\s+kiến", re.I)
+TARGET = re.compile(r"phấn\s+đấu|mục\s+tiêu|chỉ\s+tiêu|kế\s+hoạch\s+đề\s+ra|dự\s+kiến", re.I)
 _CHANGE_BEFORE = re.compile(r"(tăng|giảm|cao\s+hơn|thấp\s+hơn|chênh\s+lệch)\s*(?:là|thêm)?\s*$", re.I)
 _STATE = re.compile(r"(?:đạt|là|được)\s*(?:mức\s*)?$|\S\s*:\s*$", re.I)
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
@@ -151,7 +151,7 @@ def _read_clause(clause: str, offset: int, ctx: ProseContext, src: Sources, stat
     skip += [(m.start(), m.end()) for m in RESPECTIVELY.finditer(clause)]  # read by the 'respectively' reader
     prevs = list(PREV.finditer(clause))
     skip += [(m.start(), m.end()) for m in prevs]
-    target = bool(_TARGET.search(clause))
+    target = bool(TARGET.search(clause))
     _take_pending_rank(clause, state)
     _take_earlier_ranks(clause, state, found)
     main: RawObservation | None = None

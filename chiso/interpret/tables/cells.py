@@ -58,6 +58,8 @@ def value(t: Table, r: int, c: int, ctx: TableContext) -> Reading | None:
 def unit_of(rd: Reading, header: str, ctx: TableContext) -> str | None:
     if rd.unit in ("%", "points", "count"):
         return rd.unit
+    if "%" in header and "điểm" in header:
+        return ctx.unit  # "Điểm/%": a column of several indices, each in its own unit
     if "%" in header:
         return "%"
     if "điểm" in header:

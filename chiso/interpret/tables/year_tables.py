@@ -8,7 +8,9 @@ to check it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from chiso.db.indices import default_unit, detect_indices
 from chiso.interpret.tables.cells import TableContext, attach_rank, source, unit_of, value
 from chiso.interpret.tables.shape import TableShape
 from chiso.interpret.tables.totals import row_role
@@ -22,6 +24,15 @@ def _label_columns(shape: TableShape):  # noqa: ANN202
     year_cols = shape.of("year")
     label_cols = [c for c in shape.of("label") if c.index < year_cols[0].index] or shape.of("label")
     return label_cols[-1], (label_cols[0] if len(label_cols) >= 2 else None)
+
+
+def _row_context(label: str, ctx: TableContext) -> TableContext:
+    """A row naming another index than the section's (a summary table of a report on all four indices:
+    `Chỉ số PAPI | 44,18 | 44,23`) holds that index's figures, in its unit."""
+    named = detect_indices(label)
+    if len(named) != 1 or named[0] == ctx.index:
+        return ctx
+    return replace(ctx, index=named[0], unit=default_unit(named[0]))
 
 
 def read_year_columns(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObservation]:
@@ -45,7 +56,7 @@ def read_year_columns(t: Table, shape: TableShape, ctx: TableContext) -> list[Ra
         if not label:
             continue
         numbered = bool(NUMBERED.match(clean_text(raw_label)))
-        readings = {yc.year: value(t, r, yc.index, ctx) for yc in year_cols}
+        readings = {yc.year: value(t, r, yc.index, _row_context(label, ctx)) for yc in year_cols}
         if group_col is None:
             if not numbered and any(readings.values()):
                 current_group, group = label, None
@@ -53,19 +64,20 @@ def read_year_columns(t: Table, shape: TableShape, ctx: TableContext) -> list[Ra
                 group = current_group
         if crit_cell is not None and crit_cell.row != r:
             continue  # label merged from the row above: its figures were read there
-        mx = value(t, r, max_col.index, ctx) if max_col else None
-        role = row_role(label, ctx.index, mx.value if mx else None)
+        row_ctx = _row_context(label, ctx)
+        mx = value(t, r, max_col.index, row_ctx) if max_col else None
+        role = row_role(label, row_ctx.index, mx.value if mx else None)
         if role == "sum":
             continue
-        change = value(t, r, change_col.index, ctx) if change_col else None
+        change = value(t, r, change_col.index, row_ctx) if change_col else None
         first_year = max(readings) if readings else None
         for yc in year_cols:
             rd = readings.get(yc.year)
             if rd is None:
                 continue
-            obs = RawObservation(index=ctx.index, year=yc.year or 0, entity=ctx.entity, label=label,
+            obs = RawObservation(index=row_ctx.index, year=yc.year or 0, entity=ctx.entity, label=label,
                                  group=None if role == "total" else group, value=rd.value,
-                                 unit=unit_of(rd, yc.header, ctx), max=mx.value if mx else rd.max,
+                                 unit=unit_of(rd, yc.header, row_ctx), max=mx.value if mx else rd.max,
                                  decimals=rd.decimals, source=source(t, r, yc.index), is_total=role == "total")
             if yc.year == first_year and change is not None and len(year_cols) >= 2:
                 obs.change, obs.change_decimals = change.value, change.decimals
@@ -73,7 +85,7 @@ def read_year_columns(t: Table, shape: TableShape, ctx: TableContext) -> list[Ra
             if rc is not None:
                 attach_rank(obs, t.text(r, rc.index))
             out.append(obs)
-        out += _place_values(t, r, shape, ctx, first_year, label, group, role == "total")
+        out += _place_values(t, r, shape, row_ctx, first_year, label, group, role == "total")
     return out
 
 
