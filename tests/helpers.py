@@ -26,15 +26,6 @@ MISREAD = {
                                "column '+1,37' … is loaded as 21 values of 2024 labelled with the last line of "
                                "the wrapped label; 'nhóm Kết quả dịch vụ … cao nhất (85,97%); nhóm Sự tham gia "
                                "… thấp nhất (82,07%)' and '(từ 82,25% xuống 82,09%)' give no value",
-    "baclieu-kh-par-2025": "a KẾ HOẠCH: the three weakest areas of 2024 ('lĩnh vực Cải cách tài chính công chỉ đạt "
-                           "7,125/10,5 điểm …', under 'I. KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2024 …', the "
-                           "sentence naming no year) get the plan's year 2025; the annex's task table gives 7 "
-                           "values: each task's STT (1, 2) as a value of its 'Cơ quan phối hợp' (entity), label "
-                           "'I', year 2025",
-    "phuyen-pci-2024": "the column 'Trung vị cả nước năm 2024' (the national median) is read as Phú Yên's 2024 "
-                       "score: the 11 values of 2024 are the medians (7,08 … 65,11) with Phú Yên's 2024 ranks; the "
-                       "true 2024 scores (7,45 … 65,34, also in the headline and the sentences) are lost, and no "
-                       "conflict is flagged",
 }
 
 

@@ -189,6 +189,15 @@ def _read_clause(clause: str, offset: int, ctx: ProseContext, src: Sources, stat
     found.observations += _previous_years(clause, prevs, main, ctx, src, state)
 
 
+def heading_year(heading: str) -> int | None:
+    """The year a results section is about (`I. KẾT QUẢ CHỈ SỐ CCHC NĂM 2024` in a plan for 2025), when its
+    heading names one year."""
+    if not re.search(r"kết\s+quả|thực\s+trạng|đánh\s+giá", heading, re.I):
+        return None
+    years = set(_YEAR.findall(heading))
+    return int(years.pop()) if len(years) == 1 else None
+
+
 def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, state: _State
                 ) -> RawObservation | None:
     rd = nm.reading
@@ -205,7 +214,7 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
     if label is None:
         return None
     years = _YEAR.findall(subject)
-    year = int(years[-1]) if years else state.year or ctx.report_year
+    year = int(years[-1]) if years else state.year or heading_year(ctx.heading) or ctx.report_year
     if year is None:
         return None
     entity = entity_in(subject, ctx)

@@ -24,13 +24,13 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("stt", re.compile(r"^(stt|tt|số\s*tt|số\s*thứ\s*tự)$")),
     # the country's lowest and highest: nobody's value (read neither as the province's nor as a place's)
     ("extreme", re.compile(r"(thấp|cao|nhỏ|lớn)\s*nhất\s*(?:của\s*)?(?:cả\s*nước|toàn\s*quốc|63\s*tỉnh)"
-                           r"|^(min|max|tối\s*thiểu|tối\s*đa)\s*(?:cả\s*nước|toàn\s*quốc)")),
+                           r"|^(min|max|tối\s*thiểu|tối\s*đa)\s*(?:cả\s*nước|toàn\s*quốc)|trung\s*vị")),
     ("change", re.compile(r"tăng\s*(\(\+\))?\s*/\s*giảm|tăng,\s*giảm|chênh\s*lệch|so\s*sánh|^\+\s*/\s*-$|^\(\+/-\)"
                           r"|biến\s*động")),
     ("max", re.compile(r"điểm\s*(chuẩn|tối\s*đa)|thang\s*điểm|điểm\s*tối\s*đa")),
     ("self", re.compile(r"tự\s*(đánh\s*giá|chấm)")),
     ("rank", re.compile(r"xếp\s*(hạng|thứ)|thứ\s*hạng|^hạng$")),
-    ("responsible", re.compile(r"(cơ\s*quan|đơn\s*vị|sở)\s*(chủ\s*trì|phụ\s*trách|thực\s*hiện|được\s*giao)"
+    ("responsible", re.compile(r"(cơ\s*quan|đơn\s*vị|sở)\s*(chủ\s*trì|phụ\s*trách|thực\s*hiện|được\s*giao|phối\s*hợp)"
                                r"|chịu\s*trách\s*nhiệm")),
     ("entity", re.compile(r"tên\s*(cơ\s*quan|đơn\s*vị|địa\s*phương|huyện|sở)|^(cơ\s*quan|đơn\s*vị|địa\s*phương)"
                           r"|sở,\s*ban,\s*ngành|^(huyện|tỉnh|tỉnh,\s*thành\s*phố|đơn\s*vị\s*hành\s*chính)")),
@@ -63,8 +63,13 @@ def looks_numeric(text: str) -> bool:
 
 
 def _spans_whole_row(t: Table, r: int) -> bool:
+    """One cell across the table, or across all but a first cell holding a group's number (`I | Công tác …`)."""
     cell = t.cell(r, 0)
-    return cell is not None and cell.row == r and cell.colspan >= max(2, t.n_cols - 1)
+    if cell is not None and cell.row == r and cell.colspan >= max(2, t.n_cols - 1):
+        return True
+    rest = t.cell(r, 1) if t.n_cols > 2 else None
+    return rest is not None and rest.row == r and rest.colspan >= t.n_cols - 1 and \
+        bool(re.fullmatch(r"[IVX]{1,4}\.?|\d{1,2}\.?|[A-Z]\.?", t.text(r, 0).strip()))
 
 
 def header_rows(t: Table) -> int:
@@ -120,6 +125,12 @@ def classify(t: Table, n_head: int) -> list[Column]:
             place = place_of(col.header)
             if place:
                 col.role, col.place = "place", place
+    # Two columns of one year that nothing else tells apart (a median or a second measure under a header
+    # that was not understood): which is the province's value is unknown, so neither is read as such.
+    years = [c.year for c in cols if c.role == "year"]
+    for col in cols:
+        if col.role == "year" and years.count(col.year) > 1:
+            col.role = "text"
     # Several columns of one place and no year to tell them apart (a header whose first line was lost:
     # `cả nước | cả nước | cả nước` for lowest, highest, average): which is the place's value is unknown.
     places = [c.place for c in cols if c.role == "place"]
