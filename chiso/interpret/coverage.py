@@ -10,6 +10,7 @@ not understood per document is the list of documents that need a look.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from chiso.interpret.tables import TableReading
 from chiso.model import Coverage, ExtractedDocument, RawObservation, Source, Table, TextBlock, Unexplained
@@ -73,23 +74,40 @@ def _close(value: float, values: list[float], decimals: int) -> bool:
     return any(abs(abs(value) - abs(v)) <= tol for v in values)
 
 
+def _close_sorted(value: float, magnitudes: list[float], decimals: int) -> bool:
+    """`_close` against the document's values, sorted by magnitude once (every number of every block is
+    compared with them): only the magnitudes around |value| are tested, with `_close`'s own test."""
+    tol = 0.5 * 10 ** (-decimals) + 1e-9 if decimals > 0 else 0.5
+    a = abs(value)
+    margin = tol + 1e-6 + a * 1e-9  # wider than any rounding of the subtraction
+    i = bisect_left(magnitudes, a - margin)
+    while i < len(magnitudes) and magnitudes[i] <= a + margin:
+        if abs(a - magnitudes[i]) <= tol:
+            return True
+        i += 1
+    return False
+
+
 def measure(doc: ExtractedDocument, observations: list[RawObservation], tables: dict[int, TableReading]) -> Coverage:
     blocks, cells = _values_by_place(observations)
+    everywhere = sorted(abs(v) for v in blocks[-1])
     cov = Coverage()
     for block in doc.blocks:
         if isinstance(block, Table):
             _table_numbers(block, cells, tables.get(block.number), cov)
         elif block.kind != "header":
-            _text_numbers(block, blocks.get(block.number, []) + blocks[-1], cov)
+            _text_numbers(block, blocks.get(block.number, []), everywhere, cov)
     return cov
 
 
-def _text_numbers(block: TextBlock, values: list[float], cov: Coverage) -> None:
+def _text_numbers(block: TextBlock, values: list[float], everywhere: list[float], cov: Coverage) -> None:
+    """`values`: those read from this block; `everywhere`: the magnitudes of all the document's, sorted."""
     text = clean_text(block.text)
     for nm in find_numbers(text):
         cov.n_numbers += 1
         rd = nm.reading
-        if rd.ok and _close(rd.value, values, rd.decimals) or _is_aside(text, nm):
+        if rd.ok and (_close(rd.value, values, rd.decimals) or _close_sorted(rd.value, everywhere, rd.decimals)) \
+                or _is_aside(text, nm):
             continue
         cov.unexplained.append(Unexplained(rd.text, text[max(0, nm.start - 80): nm.end + 40],
                                            Source(kind="footnote" if block.kind == "footnote" else "text",

@@ -13,6 +13,7 @@ never the same fact, however alike their labels.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -25,7 +26,9 @@ _PREFIX = re.compile(r"^(?:mức\s+độ\s+hài\s+lòng|chỉ\s+số\s+hài\s+l�
                      r"(?:\s+(?:đối\s+với|về|với))?(?:\s+(?:việc|các))?\s+", re.I)
 
 
+@lru_cache(maxsize=8192)
 def _key(label: str) -> str:
+    """Cached: merging compares each new value's label with every label read before it."""
     return match_key(_PREFIX.sub("", label.strip()))
 
 
@@ -68,6 +71,7 @@ def _attach(target: RawObservation, other: RawObservation) -> None:
 _GROUP_ORDINAL = re.compile(r"^(?:lĩnh\s*vực|nhóm|phần|trục|nội\s*dung)?\s*(?:[IVX]+|\d+)\s*[.:)\-–]\s*", re.I)
 
 
+@lru_cache(maxsize=4096)
 def _group_key(group: str) -> str:
     """A group's name without its ordinal: a table heads the rows `Lĩnh vực 1. Công tác chỉ đạo…`
     where the report's list says `Công tác chỉ đạo…`; both are one area."""
@@ -115,9 +119,11 @@ def merge_same_criterion(observations: list[RawObservation]) -> list[RawObservat
 
 
 def _merge_one(out: list[RawObservation], p: RawObservation, strict_only: bool = False) -> None:
-    same_fact = [t for t in out if t.index == p.index and t.year == p.year and entity_key(t.entity) == entity_key(p.entity)
+    p_entity = entity_key(p.entity)
+    p_group = _group_key(p.group) if p.group is not None else None
+    same_fact = [t for t in out if t.index == p.index and t.year == p.year and entity_key(t.entity) == p_entity
                  and t.survey == p.survey and t.measure == p.measure and _compatible_max(t, p)
-                 and (t.group is None or p.group is None or _group_key(t.group) == _group_key(p.group))]
+                 and (t.group is None or p_group is None or _group_key(t.group) == p_group)]
     numbered = [(100.0, t) for t in same_fact if p.number and t.number == p.number]
     named = numbered or [(100.0, t) for t in same_fact if p.is_total and t.is_total] or \
         [(strict_similarity(t.label, p.label), t) for t in same_fact if not p.is_total and not t.is_total]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Reading", "read_number", "read_rank", "find_numbers", "NumberMatch", "format_vi"]
 
@@ -180,10 +181,20 @@ _DATE_BEFORE = re.compile(r"\d{1,2}/\d{1,2}/$")
 
 
 def find_numbers(text: str) -> list[NumberMatch]:
-    """Every number in a sentence, read; broken ones come back with an error."""
+    """Every number in a sentence, read; broken ones come back with an error.
+
+    Every sentence reader (and the coverage count) asks this of the same block text, so the
+    readings are cached per text (they are immutable; each caller gets its own list)."""
+    return list(_numbers_in(text))
+
+
+@lru_cache(maxsize=4096)
+def _numbers_in(text: str) -> tuple[NumberMatch, ...]:
     out: list[NumberMatch] = []
     for m in _IN_TEXT.finditer(text):
-        if _DATE_AFTER.match(text, m.end("num")) or _DATE_BEFORE.search(text, 0, m.start()):
+        # a date before the number ends at it (or at a newline just before it) within 7 characters ("10/12/"):
+        # searched there only, not from the start of the text for every number
+        if _DATE_AFTER.match(text, m.end("num")) or _DATE_BEFORE.search(text, max(0, m.start() - 7), m.start()):
             continue  # 06/4/2025, 10/4/2024: dates are not figures
         num = m.group("num")
         # Sentence punctuation glued to a number ("81,51%," or "2023.") is not part of it.
@@ -207,7 +218,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
             reading = Reading(text[m.start() : end], value=value, unit=unit, max=maximum,
                               decimals=decimals, signed=bool(sign))
         out.append(NumberMatch(m.start(), end, reading))
-    return out
+    return tuple(out)
 
 
 def format_vi(value: float, decimals: int = 2, unit: str | None = None, thousands: bool = True) -> str:
