@@ -33,6 +33,9 @@ from chiso.normalize.legacy_fonts import decode_pdf_words
 from chiso.normalize.text import nfc
 
 MAX_PAGES = 1500
+_PAGE_NUMBER = re.compile(r"[-–\s]*\d{1,4}[-–\s]*")
+_SUPERSCRIPT = re.compile(r"[\d*,]+")
+_MARKER = re.compile(r"(\d{1,2})(?:\s+|$)")
 
 
 @dataclass
@@ -57,14 +60,19 @@ def _body_size(words: list[dict]) -> float:
 def _drop_superscripts(row: list[dict], small_ratio: float) -> list[dict]:
     """Footnote markers: small digits in a line of body-sized words."""
     main = _main_size(row)
-    return [w for w in row if not (w["size"] < small_ratio * main and re.fullmatch(r"[\d*,]+", w["text"]))] or row
+    return [w for w in row if not (w["size"] < small_ratio * main and _SUPERSCRIPT.fullmatch(w["text"]))] or row
 
 
 def _main_size(row: list[dict]) -> float:
-    weight: Counter[float] = Counter()
+    """The font size that carries most of the line's letters (the first such size on a tie)."""
+    first = row[0]["size"]
+    if all(w["size"] == first for w in row):  # most lines: one size
+        return round(first, 1)
+    weight: dict[float, int] = {}
     for w in row:
-        weight[round(w["size"], 1)] += len(w["text"])
-    return weight.most_common(1)[0][0]
+        size = round(w["size"], 1)
+        weight[size] = weight.get(size, 0) + len(w["text"])
+    return max(weight, key=weight.__getitem__)  # the first of the heaviest, as Counter.most_common(1)
 
 
 def _line(row: list[dict]) -> _Line:
@@ -182,13 +190,15 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
     stats["chars"] += sum(len(w["text"]) for w in words)
     if not words:
         return [], []
-    tables = ruled_tables(page, height, words, page_no, edges)
+    rules = page_edges(page, height) if edges is None else edges  # drawn rules, or a scan's (OCR)
+    tables = ruled_tables(page, height, words, page_no, rules)
     boxes = [t.bbox for t in tables if t.bbox]
-    words = [w for w in words if not any(b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and
-                                         b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1 for b in boxes)]
+    if boxes:
+        words = [w for w in words if not any(b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and
+                                             b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1 for b in boxes)]
     rows = [_drop_superscripts(row, settings.small_print_ratio) for row in group_lines(words)]
     rows = [row for row in rows if not _page_number(row, height, settings)]
-    body_rows, small, foot = _split_footnotes(rows, boxes, _footnote_rule(page, width, height, edges), settings)
+    body_rows, small, foot = _split_footnotes(rows, boxes, _footnote_rule(rules, width, height), settings)
     masthead, body_rows = split_masthead(sorted(body_rows, key=lambda r: min(w["top"] for w in r)), page_no)
     borderless, rest = find_borderless_tables([w for row in body_rows for w in row], page_no, settings)
     tables += borderless + ([masthead] if masthead else [])
@@ -208,10 +218,9 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
     return items, _footnotes(foot, page_no)
 
 
-def _footnote_rule(page: pdfium.PdfPage, width: float, height: float, edges: list[dict] | None = None
-                   ) -> float | None:
+def _footnote_rule(edges: list[dict], width: float, height: float) -> float | None:
     """The y of the short rule Word and LibreOffice draw above a page's footnotes, if any."""
-    rules = [e["top"] for e in (page_edges(page, height) if edges is None else edges)
+    rules = [e["top"] for e in edges
              if e["orientation"] == "h" and 0.12 * width <= e["width"] <= 0.45 * width
              and e["x0"] < 0.25 * width and e["top"] > 0.45 * height]
     return min(rules) if rules else None
@@ -225,18 +234,20 @@ def _split_footnotes(rows: list[list[dict]], boxes: list, rule: float | None, se
         body = [r for r in rows if min(w["top"] for w in r) < rule]
         return body, [], [_line(r) for r in rows if min(w["top"] for w in r) >= rule]
     body_size = _body_size([w for r in rows for w in r])
-    body = [r for r in rows if _main_size(r) >= settings.small_print_ratio * body_size]
-    small = [_line(r) for r in rows if _main_size(r) < settings.small_print_ratio * body_size]
-    lowest = max([_line(r).bottom for r in body] + [b[3] for b in boxes], default=0)
+    smallest_body = settings.small_print_ratio * body_size
+    is_body = [_main_size(r) >= smallest_body for r in rows]
+    body = [r for r, b in zip(rows, is_body, strict=True) if b]
+    small = [_line(r) for r, b in zip(rows, is_body, strict=True) if not b]
+    lowest = max([max(w["bottom"] for w in r) for r in body] + [b[3] for b in boxes], default=0)
     return body, [ln for ln in small if ln.top < lowest - 2], [ln for ln in small if ln.top >= lowest - 2]
 
 
 def _page_number(row: list[dict], height: float, settings: PdfSettings) -> bool:
     """A lone number at the top or bottom margin: a page number or running header."""
-    text = join_words(row)
     top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
-    return bool(re.fullmatch(r"[-–\s]*\d{1,4}[-–\s]*", text)) and \
-        (top < settings.page_number_top or bottom > height - settings.page_number_bottom)
+    if not (top < settings.page_number_top or bottom > height - settings.page_number_bottom):
+        return False
+    return bool(_PAGE_NUMBER.fullmatch(join_words(row)))
 
 
 def _append_page(blocks: list[TextBlock | Table], items: list[tuple[float, TextBlock | Table]]) -> None:
@@ -271,7 +282,7 @@ def _footnotes(foot: list[_Line], page_no: int) -> list[TextBlock]:
     current: list[_Line] = []
     notes: list[list[_Line]] = []
     for ln in sorted(foot, key=lambda ln: ln.top):
-        marker = re.match(r"(\d{1,2})(?:\s+|$)", ln.text.strip())
+        marker = _MARKER.match(ln.text.strip())
         if marker:
             if current:
                 notes.append(current)

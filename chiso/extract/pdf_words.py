@@ -26,19 +26,28 @@ from __future__ import annotations
 
 import ctypes
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from operator import itemgetter
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-_BREAK_CODES = frozenset((32, 9, 10, 13, 0xA0, 0xFFFE, 0xFFFF, 0))
-_BREAK_CHARS = frozenset(map(chr, _BREAK_CODES))
+try:  # the compiled glyph loop (setup.py builds it; optional: without a C compiler, ctypes does the same)
+    from chiso.extract import _pdfchars
+except ImportError:  # pragma: no cover - depends on the install
+    _pdfchars = None
 
-# A char as read from pdfium:
-# (text, left, right, bottom, top, size, baseline y, bold, break before, font name)
-_Char = tuple[str, float, float, float, float, float, float, bool, bool, str]
+_BREAK_CODES = frozenset((32, 9, 10, 13, 0xA0, 0xFFFE, 0xFFFF, 0))
+_BREAK_ARRAY = np.array(sorted(_BREAK_CODES), dtype="<u4")
+
 # what a text object says about every glyph it draws: (rounded font size, bold, font name)
 _Style = tuple[float, bool, str]
+
+# One glyph as pdfium gives it (the record `_pdfchars.c` writes): its loose box (font ascent and
+# descent, the same for every glyph of a line), its origin on the baseline, its text object.
+_RECORD = np.dtype([("left", "<f4"), ("top", "<f4"), ("right", "<f4"), ("bottom", "<f4"),
+                    ("ox", "<f8"), ("oy", "<f8"), ("object", "<u8")])
 
 _FuncPtr = type(pdfium_c.FPDFText_GetUnicode)  # pypdfium2's own library, its calling convention
 
@@ -61,6 +70,11 @@ _font_info = raw_function(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong)
 _GetTextObject = getattr(pdfium_c, "FPDFText_GetTextObject", None)  # pdfium ≥ 5700
 _text_object = raw_function(_GetTextObject, ctypes.c_void_p) if _GetTextObject is not None else None
 
+# the compiled loop is used where it was built and pdfium has FPDFText_GetTextObject
+FAST_GLYPHS = _pdfchars is not None and _GetTextObject is not None
+_ADDRESSES = tuple(ctypes.cast(f, ctypes.c_void_p).value or 0 for f in (
+    pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin, _GetTextObject or pdfium_c.FPDFText_GetUnicode))
+
 
 def page_words(page: pdfium.PdfPage, height: float) -> PageWords:
     """Words with position and font size, from pdfium (about 100× faster than pdfminer).
@@ -76,12 +90,14 @@ def page_words(page: pdfium.PdfPage, height: float) -> PageWords:
     """
     tp = page.get_textpage()
     try:
-        chars, in_order = _page_chars(tp)
+        glyphs = _page_glyphs(tp)
     finally:
         tp.close()
-    if not in_order:
-        chars = _visual_order(chars)
-    return _words_from_chars(chars, height)
+    if glyphs is None:
+        return PageWords()
+    if not glyphs.in_stored_order():
+        glyphs = glyphs.in_visual_order()
+    return glyphs.words(height)
 
 
 def _page_text(handle: ctypes.c_void_p, n: int) -> str:
@@ -112,110 +128,142 @@ def _style(handle: ctypes.c_void_p, i: int, name_buf: ctypes.Array) -> _Style:
     return size, bold, name_buf.raw[:max(need - 1, 0)].decode("utf-8", "replace")
 
 
-def _page_chars(tp: pdfium.PdfTextPage) -> tuple[list[_Char], bool]:
-    """Every printed glyph of the page in stored order, and whether that order is the visual
-    one: no glyph starts well left of the previous one on the same baseline."""
+def glyph_records(handle: ctypes.c_void_p, n: int, compiled: bool = FAST_GLYPHS) -> np.ndarray:
+    """Loose box, origin and text object of chars 0..n-1 as `_RECORD`s: in one call to the compiled
+    loop (`_pdfchars.c`) where it was built, else through ctypes, three calls per char."""
+    if compiled:
+        raw = _pdfchars.char_records(handle.value, n, _ADDRESSES[0], _ADDRESSES[1], _ADDRESSES[2])
+        return np.frombuffer(raw, dtype=_RECORD)
+    records = np.zeros(n, dtype=_RECORD)
+    rect, ox, oy = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
+    for i in range(n):
+        rect.left = rect.top = rect.right = rect.bottom = 0.0
+        ox.value = oy.value = 0.0
+        _loose_box(handle, i, rect_ref)
+        _char_origin(handle, i, ox_ref, oy_ref)
+        obj = _text_object(handle, i) if _text_object is not None else None
+        records[i] = (rect.left, rect.top, rect.right, rect.bottom, ox.value, oy.value, obj or 0)
+    return records
+
+
+def _page_glyphs(tp: pdfium.PdfTextPage) -> _Glyphs | None:
+    """Every printed glyph of the page in stored order (None for a page without text)."""
     n = tp.count_chars()
     if n <= 0:
-        return [], True
+        return None
     handle = ctypes.c_void_p(ctypes.cast(tp.raw, ctypes.c_void_p).value)
     text = _page_text(handle, n)
-    rect = pdfium_c.FS_RECTF()  # loose boxes: font ascent/descent, the same for every glyph of a line
-    rect_ref = ctypes.byref(rect)
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
+    records = glyph_records(handle, n)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    is_break = np.isin(codes, _BREAK_ARRAY)
+    kept = np.flatnonzero(~is_break)
+    if not len(kept):
+        return None
+    brk = np.zeros(n, dtype=bool)
+    brk[1:] = is_break[:-1]  # a space or line break before the glyph (the first glyph of a page: only if one leads)
+    rec = records[kept]
+    size, bold, font = _glyph_styles(handle, kept, rec)
+    texts = [text[i] for i in kept.tolist()]
+    return _Glyphs(texts, kept, rec["left"].astype(float), rec["right"].astype(float),
+                   rec["bottom"].astype(float), rec["top"].astype(float), size, rec["oy"].copy(), bold,
+                   brk[kept], font, text)
+
+
+def _glyph_styles(handle: ctypes.c_void_p, kept: np.ndarray, rec: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Font size, bold and font name of each glyph: asked once per text object (a glyph without one
+    is asked on its own); a size of 1 pt or less (text scaled by its matrix) is the box's height."""
+    objects = rec["object"]
+    uniq, first, inverse = np.unique(objects, return_index=True, return_inverse=True)
     name_buf = ctypes.create_string_buffer(128)
-    styles: dict[int | None, _Style] = {}
-    chars: list[_Char] = []
-    append = chars.append
-    breaks = _BREAK_CHARS
-    text_object = _text_object
-    in_order = True
-    brk = False
-    prev_y = prev_left = None
-    for i, ch in enumerate(text):
-        if ch in breaks:
-            brk = True
-            continue
-        _loose_box(handle, i, rect_ref)
-        obj = text_object(handle, i) if text_object is not None else None
-        style = styles.get(obj) if obj is not None else None
-        if style is None:
-            style = _style(handle, i, name_buf)
-            if obj is not None:
-                styles[obj] = style
-        size = style[0]
-        if size <= 1.0:
-            size = round(rect.top - rect.bottom, 1)
-        _char_origin(handle, i, ox_ref, oy_ref)
-        y = oy.value
-        left = rect.left
-        if in_order and prev_y is not None and abs(y - prev_y) < 0.3 * size and left < prev_left - 0.5 * size:
-            in_order = False
-        prev_y, prev_left = y, left
-        append((ch, left, rect.right, rect.bottom, rect.top, size, y, style[1], brk, style[2]))
-        brk = False
-    return chars, in_order
+    styles = [_style(handle, int(kept[f]), name_buf) for f in first.tolist()]
+    size = np.array([s[0] for s in styles], dtype=float)[inverse]
+    bold = np.array([s[1] for s in styles], dtype=bool)[inverse]
+    names = [s[2] for s in styles]
+    font = [names[k] for k in inverse.tolist()]
+    if uniq[0] == 0:  # glyphs without a text object: each its own facts
+        for j in np.flatnonzero(objects == 0).tolist():
+            size[j], bold[j], font[j] = _style(handle, int(kept[j]), name_buf)
+    for j in np.flatnonzero(size <= 1.0).tolist():
+        size[j] = round(float(rec["top"][j]) - float(rec["bottom"][j]), 1)
+    return size, bold, font
 
 
-def _visual_order(chars: list[_Char]) -> list[_Char]:
-    """Lines by baseline (top to bottom), glyphs by x; a break before each glyph after a gap."""
-    if any(c[6] != c[6] for c in chars):  # a NaN baseline: the sort below assumes an order
-        by_line = sorted(chars, key=lambda c: -c[6])
-    else:
-        by_line = sorted(chars, key=_baseline, reverse=True)  # stable: the same as key=-baseline
-    lines: list[list[_Char]] = []
-    ref_y = 0.0
-    for ch in by_line:
-        if lines and abs(ref_y - ch[6]) <= 0.3 * ch[5]:
-            lines[-1].append(ch)
+@dataclass
+class _Glyphs:
+    """The printed glyphs of a page as columns (one entry per glyph, breaks left out)."""
+
+    texts: list[str]
+    index: np.ndarray  # each glyph's char index on the page
+    left: np.ndarray
+    right: np.ndarray
+    bottom: np.ndarray
+    top: np.ndarray
+    size: np.ndarray
+    baseline: np.ndarray  # the origin's y (PDF space, up)
+    bold: np.ndarray
+    brk: np.ndarray  # a break (space, line break, gap) before the glyph
+    font: list[str]
+    page_text: str | None = None  # set while the glyphs are in stored order: words are slices of it
+
+    def in_stored_order(self) -> bool:
+        """No glyph starts well left of the previous one on the same baseline."""
+        y, left, size = self.baseline, self.left, self.size
+        back = (np.abs(y[1:] - y[:-1]) < 0.3 * size[1:]) & (left[1:] < left[:-1] - 0.5 * size[1:])
+        return not back.any()
+
+    def take(self, order: np.ndarray, brk: np.ndarray) -> _Glyphs:
+        ids = order.tolist()
+        return _Glyphs([self.texts[k] for k in ids], self.index[order], self.left[order], self.right[order],
+                       self.bottom[order], self.top[order], self.size[order], self.baseline[order],
+                       self.bold[order], brk, [self.font[k] for k in ids])
+
+    def in_visual_order(self) -> _Glyphs:
+        """Lines by baseline (top to bottom), glyphs by x; a break before each glyph after a gap."""
+        by_line = np.argsort(-self.baseline, kind="stable")
+        y, size = self.baseline[by_line], self.size[by_line]
+        order: list[np.ndarray] = []
+        brk: list[np.ndarray] = []
+        start, n = 0, len(by_line)
+        while start < n:  # a line: the glyphs from its first one on that lie within 0.3 × size of it
+            off = np.abs(y[start] - y[start + 1:]) > 0.3 * size[start + 1:]
+            end = start + 1 + (int(off.argmax()) if off.any() else n - start - 1)
+            line = by_line[start:end]
+            line = line[np.argsort(self.left[line], kind="stable")]
+            gap = np.ones(len(line), dtype=bool)
+            gap[1:] = self.left[line[1:]] - self.right[line[:-1]] > 0.15 * self.size[line[1:]]
+            order.append(line)
+            brk.append(gap)
+            start = end
+        return self.take(np.concatenate(order), np.concatenate(brk))
+
+    def words(self, height: float) -> PageWords:
+        """Cut words at breaks, gaps, size and weight changes; a word's box spans its glyphs."""
+        left, right, bottom, size, bold = self.left, self.right, self.bottom, self.size, self.bold
+        cut = self.brk[1:] | (np.abs(size[1:] - size[:-1]) > 0.6) | (left[1:] - right[:-1] > 0.25 * size[1:]) \
+            | ((np.abs(bottom[1:] - bottom[:-1]) > 0.6 * size[1:]) & (left[1:] < left[:-1])) \
+            | (bold[1:] != bold[:-1])
+        starts = np.concatenate(([0], np.flatnonzero(cut) + 1))
+        ends = np.append(starts[1:], len(left))
+        x0s = np.minimum.reduceat(left, starts).tolist()
+        x1s = np.maximum.reduceat(right, starts).tolist()
+        tops = (height - np.maximum.reduceat(self.top, starts)).tolist()
+        bottoms = (height - np.minimum.reduceat(bottom, starts)).tolist()
+        baselines = (height - self.baseline[starts]).tolist()
+        sizes = size[starts].tolist()
+        bolds = bold[starts].tolist()
+        if self.page_text is not None:  # stored order: a word's glyphs are one run of the page's text
+            index = self.index
+            page_text = self.page_text
+            texts = [page_text[a:b + 1] for a, b in zip(index[starts].tolist(), index[ends - 1].tolist(), strict=True)]
         else:
-            lines.append([ch])
-            ref_y = ch[6]
-    out: list[_Char] = []
-    append = out.append
-    for line in lines:
-        line.sort(key=_left)
-        prev_right = 0.0
-        for k, ch in enumerate(line):
-            append((ch[0], ch[1], ch[2], ch[3], ch[4], ch[5], ch[6], ch[7],
-                    k == 0 or ch[1] - prev_right > 0.15 * ch[5], ch[9]))
-            prev_right = ch[2]
-    return out
-
-
-def _words_from_chars(chars: list[_Char], height: float) -> PageWords:
-    """Cut words at breaks, gaps, size and weight changes; a word's box spans its glyphs."""
-    words = PageWords()
-    if not chars:
-        return words
-    texts = [c[0] for c in chars]
-    append = words.append
-    start = 0
-    first = prev = chars[0]
-    x0, x1, low, high = first[1], first[2], first[3], first[4]
-    for k in range(1, len(chars)):
-        ch = chars[k]
-        _, left, right, bottom, top, size, _, bold, brk, _ = ch
-        if brk or abs(size - prev[5]) > 0.6 or left - prev[2] > 0.25 * size or \
-                abs(bottom - prev[3]) > 0.6 * size and left < prev[1] or bold != prev[7]:
-            append({"text": "".join(texts[start:k]), "x0": x0, "x1": x1, "top": height - high, "bottom": height - low,
-                    "size": first[5], "baseline": height - first[6], "bold": first[7], "font": first[9]})
-            start, first = k, ch
-            x0, x1, low, high = left, right, bottom, top
-        else:
-            if left < x0:
-                x0 = left
-            if right > x1:
-                x1 = right
-            if bottom < low:
-                low = bottom
-            if top > high:
-                high = top
-        prev = ch
-    append({"text": "".join(texts[start:]), "x0": x0, "x1": x1, "top": height - high, "bottom": height - low,
-            "size": first[5], "baseline": height - first[6], "bold": first[7], "font": first[9]})
-    return words
+            texts = ["".join(self.texts[s:e]) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+        fonts = self.font
+        return PageWords({"text": t, "x0": a, "x1": b, "top": tp, "bottom": bt, "size": sz, "baseline": bl,
+                          "bold": bd, "font": fonts[s]}
+                         for t, a, b, tp, bt, sz, bl, bd, s in zip(texts, x0s, x1s, tops, bottoms, sizes, baselines,
+                                                                    bolds, starts.tolist(), strict=True))
 
 
 class PageWords(list):
@@ -243,7 +291,6 @@ class PageWords(list):
 
 
 _x0 = itemgetter("x0")
-_left, _baseline = itemgetter(1), itemgetter(6)  # of a _Char
 
 
 def group_lines(words: list[dict]) -> list[list[dict]]:
