@@ -6,13 +6,23 @@ for lines) must give what the plain definitions give, on real PDFs.
 
 import ctypes
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 from helpers import FIXTURES
 
 from chiso.extract.pdf_lines import find_tables
-from chiso.extract.pdf_words import PageWords, _page_text, cell_text, group_lines, join_words, page_words
+from chiso.extract.pdf_words import (
+    FAST_GLYPHS,
+    PageWords,
+    _page_text,
+    cell_text,
+    glyph_records,
+    group_lines,
+    join_words,
+    page_words,
+)
 
 
 def _pages(name: str):  # noqa: ANN202
@@ -41,6 +51,25 @@ def test_page_text_in_one_call_is_the_text_char_by_char(name):
         handle = ctypes.c_void_p(ctypes.cast(tp.raw, ctypes.c_void_p).value)
         assert _page_text(handle, n) == "".join(chr(pdfium_c.FPDFText_GetUnicode(tp.raw, i)) for i in range(n))
         tp.close()
+
+
+@pytest.mark.skipif(not FAST_GLYPHS, reason="chiso/extract/_pdfchars.c was not built (no C compiler at install)")
+@pytest.mark.parametrize("name", ["sonla-sipas-2023.pdf", "quangtri-par-2022.pdf", "legacy/hatinh-par-2014.pdf"])
+def test_the_compiled_glyph_loop_reads_what_ctypes_reads(name):
+    """Boxes, origins and text objects of every char (spaces and line breaks too), bit for bit."""
+    chars = 0
+    for page, _ in _pages(name):
+        tp = page.get_textpage()
+        n = tp.count_chars()
+        handle = ctypes.c_void_p(ctypes.cast(tp.raw, ctypes.c_void_p).value)
+        fast, slow = glyph_records(handle, n, compiled=True), glyph_records(handle, n, compiled=False)
+        assert fast.shape == slow.shape == (n,)
+        assert np.array_equal(fast, slow)
+        printed = fast[fast["object"] != 0]  # pdfium's generated spaces and line breaks belong to no object
+        assert len(printed) > 0.7 * n and (printed["right"] > printed["left"]).all()
+        chars += n
+        tp.close()
+    assert chars > 500
 
 
 @pytest.mark.parametrize("name", ["sonla-sipas-2023.pdf", "quangtri-par-2022.pdf"])
