@@ -44,6 +44,12 @@ def _gazetteer() -> re.Pattern[str]:
 
 def find_mentions(text: str, province: str | None = None) -> list[Mention]:
     """Entity mentions in order; the province itself ("tỉnh Lai Châu") is not one of them."""
+    return list(_mentions_in(text, province))
+
+
+@lru_cache(maxsize=2048)
+def _mentions_in(text: str, province: str | None) -> tuple[Mention, ...]:
+    """Cached: the agency list is one long alternation, and the readers ask for a block's sentences again."""
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
 
@@ -67,7 +73,7 @@ def find_mentions(text: str, province: str | None = None) -> list[Mention]:
             add(m, "agency")
     for m in _BLOCK.finditer(text):
         add(m, "block")
-    return sorted(found, key=lambda x: x.start)
+    return tuple(sorted(found, key=lambda x: x.start))
 
 
 @lru_cache(maxsize=8192)

@@ -19,6 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from chiso.db.catalogue import Node, catalogue
@@ -35,7 +36,7 @@ MAX_PENALTY = 25.0
 PART_YIELD = 3.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class Candidate:
     code: str
     name: str
@@ -53,15 +54,20 @@ def derived_code(index: str, label: str, group: str | None) -> str:
 
 # --- scoring: a label's key against every name and alias of a pool of nodes at once -----------
 # A node's score is the best, over its keys, of fuzz.ratio and fuzz.token_sort_ratio. Both are
-# computed for the whole pool in one rapidfuzz `process.extract` call each (its C++ loop, not a
-# Python one), on the pool's keys flattened once and cached. token_sort_ratio is ratio of the
-# words sorted and joined by a space; keys (match_key) hold only word characters, "%", "/" and
-# single spaces, so the sorted form of every catalogue key is computed once, and the label's
-# once per call (a query with other characters is scored with token_sort_ratio itself).
-# Source: rapidfuzz docs (process.extract; fuzz.token_sort_ratio "sorts the words in the strings
-# and calculates the fuzz.ratio between them"), checked equal on the whole catalogue.
+# computed for the whole pool in one rapidfuzz `process.cdist` call each (its C++ loop, not a
+# Python one; float64 scores, those of fuzz.ratio itself), on the pool's keys flattened once and
+# cached, and the best per node is taken with numpy (`np.maximum.at` over the key→node index).
+# token_sort_ratio is ratio of the words sorted and joined by a space; keys (match_key) hold only
+# word characters, "%", "/" and single spaces, so the sorted form of every catalogue key is
+# computed once, and the label's once per call (a query with other characters is scored with
+# token_sort_ratio itself). A pool's ranking of a key is kept with the pool: a document asks for
+# the same group's (and the same label's) candidates once per row.
+# Source: rapidfuzz docs (process.cdist; fuzz.token_sort_ratio "sorts the words in the strings
+# and calculates the fuzz.ratio between them"), checked equal on the whole catalogue
+# (tests/test_match_scoring.py).
 _PLAIN_KEY = re.compile(r"[\w%/ ]*")
 _POOL_CACHE_SIZE = 512
+_RANKED_PER_POOL = 4096
 
 
 @dataclass
@@ -69,7 +75,8 @@ class _Pool:
     nodes: tuple[Node, ...]  # held so that the ids in the cache key stay theirs
     keys: list[str]
     sorted_keys: list[str] | None  # None when a key has other characters than a match key's
-    owner: list[int]  # keys[i] is a key of nodes[owner[i]]
+    owner: np.ndarray  # keys[i] is a key of nodes[owner[i]]
+    ranked: dict[str, list[Candidate]] = field(default_factory=dict)  # rank_candidates' answers
 
 
 _POOLS: dict[tuple[int, ...], _Pool] = {}
@@ -91,26 +98,25 @@ def _pool(nodes: list[Node]) -> _Pool:
         if len(_POOLS) >= _POOL_CACHE_SIZE:
             _POOLS.clear()
         plain = all(_PLAIN_KEY.fullmatch(k) for k in keys)
-        pool = _POOLS[ident] = _Pool(tuple(nodes), keys, [_sorted_words(k) for k in keys] if plain else None, owner)
+        pool = _POOLS[ident] = _Pool(tuple(nodes), keys, [_sorted_words(k) for k in keys] if plain else None,
+                                     np.array(owner, dtype=np.intp))
     return pool
 
 
-def _scores(key: str, nodes: list[Node]) -> list[float]:
+def _scores(key: str, pool: _Pool) -> list[float]:
     """Each node's score: the best of ratio and token_sort_ratio over its keys (0 without keys)."""
-    pool = _pool(nodes)
-    best = [0.0] * len(nodes)
-    owner = pool.owner
+    best = np.zeros(len(pool.nodes))
+    if not pool.keys:
+        return best.tolist()
     if pool.sorted_keys is not None and _PLAIN_KEY.fullmatch(key):
-        runs = (process.extract(key, pool.keys, scorer=fuzz.ratio, limit=None),
-                process.extract(_sorted_words(key), pool.sorted_keys, scorer=fuzz.ratio, limit=None))
+        runs = (process.cdist([key], pool.keys, scorer=fuzz.ratio, dtype=np.float64)[0],
+                process.cdist([_sorted_words(key)], pool.sorted_keys, scorer=fuzz.ratio, dtype=np.float64)[0])
     else:
-        runs = (process.extract(key, pool.keys, scorer=fuzz.ratio, limit=None),
-                process.extract(key, pool.keys, scorer=fuzz.token_sort_ratio, limit=None))
+        runs = (process.cdist([key], pool.keys, scorer=fuzz.ratio, dtype=np.float64)[0],
+                process.cdist([key], pool.keys, scorer=fuzz.token_sort_ratio, dtype=np.float64)[0])
     for run in runs:
-        for _, score, i in run:
-            if score > best[owner[i]]:
-                best[owner[i]] = score
-    return best
+        np.maximum.at(best, pool.owner, run)
+    return best.tolist()
 
 
 _NUMBERED_LABEL = re.compile(
@@ -131,16 +137,23 @@ def numbered_levels(kind: str) -> tuple[str, ...]:
 
 
 def rank_candidates(key: str, nodes: list[Node]) -> list[Candidate]:
-    scored = [Candidate(n.code, n.name, score) for n, score in zip(nodes, _scores(key, nodes), strict=True)]
-    scored.sort(key=lambda c: -c.score)
-    # one entry per code (a code can appear once per period only, but be safe)
-    seen: set[str] = set()
-    out = []
-    for c in scored:
-        if c.code not in seen:
-            seen.add(c.code)
-            out.append(c)
-    return out
+    """The pool's nodes, best score first, one per code."""
+    pool = _pool(nodes)
+    ranked = pool.ranked.get(key)
+    if ranked is None:
+        scored = [Candidate(n.code, n.name, score) for n, score in zip(nodes, _scores(key, pool), strict=True)]
+        scored.sort(key=lambda c: -c.score)
+        # one entry per code (a code can appear once per period only, but be safe)
+        seen: set[str] = set()
+        ranked = []
+        for c in scored:
+            if c.code not in seen:
+                seen.add(c.code)
+                ranked.append(c)
+        if len(pool.ranked) >= _RANKED_PER_POOL:
+            pool.ranked.clear()
+        pool.ranked[key] = ranked
+    return list(ranked)
 
 
 @dataclass

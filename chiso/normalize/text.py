@@ -45,8 +45,11 @@ def nfc(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """NFC, one space between words; keeps wording and case. Legacy font text is converted
-    by the readers (per font, with a warning on the document), never silently here."""
-    return _WS.sub(" ", nfc(text)).strip()
+    by the readers (per font, with a warning on the document), never silently here.
+
+    Whitespace is what `str.split()` splits on (the same characters as `\\s` in `re`, which
+    `_WS` matches) plus the zero-width space: split and joined in C, no regex over the text."""
+    return " ".join(nfc(text).replace("\u200b", " ").split())
 
 
 # List numbering as printed before a label: "1.", "1,", "1.1.", "a)", "A.", "I.", "-", "+".
