@@ -5,13 +5,16 @@ aliases, and the crosswalk that says which code a renamed criterion continues as
 
 Loading it computes a matching key for every name and alias, which is the costly part;
 `criterion_rows` reads the same criteria without keys, for the warehouse's `criterion`
-table (opening a warehouse to export does not need the keys).
+table (opening a warehouse to export does not need the keys); `criteria_version` is a hash of the
+criteria file, so a warehouse that already holds this catalogue is not given it again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 
 from chiso.db.reference import read_csv
 from chiso.normalize.text import match_key
@@ -75,9 +78,22 @@ class Catalogue:
         return out
 
 
+CRITERIA_FILE = "catalogue/criteria.csv"
+
+
 @lru_cache(maxsize=1)
 def _criteria() -> list[dict[str, str]]:
-    return read_csv("catalogue/criteria.csv")
+    return read_csv(CRITERIA_FILE)
+
+
+def criteria_version() -> str:
+    """A hash of the criteria file the `criterion` table is copied from ('' when there is none): it
+    changes with any edit, even one that keeps the number of rows."""
+    try:
+        data = resources.files("chiso.db").joinpath(CRITERIA_FILE).read_bytes()
+    except FileNotFoundError:
+        return ""
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def criterion_rows() -> list[dict[str, str | None]]:

@@ -74,9 +74,9 @@ def ensure_schema(conn: Connection) -> int:
                 conn.execute(text(sql))
     SQLModel.metadata.create_all(conn)
     views = _views_hash()
-    if upgrade or found is None or _meta(conn, "views") != views:
+    if upgrade or found is None or read_meta(conn, "views") != views:
         create_views(conn)
-    _set_meta(conn, {"schema_version": str(SCHEMA_VERSION), "views": views})
+    write_meta(conn, {"schema_version": str(SCHEMA_VERSION), "views": views})
     return found or 0
 
 
@@ -84,14 +84,15 @@ def _views_hash() -> str:
     return hashlib.sha256("\n".join(VIEWS.values()).encode()).hexdigest()[:16]
 
 
-def _meta(conn: Connection, key: str) -> str | None:
+def read_meta(conn: Connection, key: str) -> str | None:
+    """One of chiso's facts about the database (the `chiso_meta` table), None when not stored."""
     row = conn.execute(text(f"SELECT value FROM {META_TABLE} WHERE key = :k"), {"k": key}).first()
     return row[0] if row else None
 
 
-def _set_meta(conn: Connection, values: dict[str, str]) -> None:
+def write_meta(conn: Connection, values: dict[str, str]) -> None:
     for key, value in values.items():
-        if _meta(conn, key) == value:
+        if read_meta(conn, key) == value:
             continue
         conn.execute(text(f"DELETE FROM {META_TABLE} WHERE key = :k"), {"k": key})
         conn.execute(text(f"INSERT INTO {META_TABLE} (key, value) VALUES (:k, :v)"), {"k": key, "v": value})

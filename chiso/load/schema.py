@@ -165,7 +165,8 @@ class ReviewItem(SQLModel, table=True):
 # --- shared warehouse: schema version, file claims (chiso/load/migrations.py, chiso/load/claims.py) ----
 class Meta(SQLModel, table=True):
     """chiso's own facts about the database: `schema_version` (migrations.SCHEMA_VERSION), `views`
-    (hash of the view definitions). Its presence is what marks a database as a chiso warehouse."""
+    (hash of the view definitions), `catalogue` (hash of the criteria the `criterion` table holds).
+    Its presence is what marks a database as a chiso warehouse."""
 
     __tablename__ = "chiso_meta"
     key: str = Field(primary_key=True)

@@ -23,10 +23,10 @@ from sqlmodel import Session, select
 
 from chiso.checks.cross_source import CODE as CROSS_SOURCE
 from chiso.checks.cross_source import Conflicts, StoredValue, extend_message, find_conflicts
-from chiso.db.catalogue import catalogue, criterion_rows
+from chiso.db.catalogue import catalogue, criteria_version, criterion_rows
 from chiso.load import dialect, schema
 from chiso.load.identity import Replaced, place_version, stored_version, supersede
-from chiso.load.migrations import ensure_schema, require_current_schema
+from chiso.load.migrations import ensure_schema, read_meta, require_current_schema, write_meta
 from chiso.load.schema import Alias, Document, FileOutcome, IngestRun, Observation, ReviewItem, now
 from chiso.match.entities import classify
 from chiso.match.matching import alias_key, apply_aliases
@@ -34,6 +34,7 @@ from chiso.model import FileResult, LoadInfo, RawObservation
 from chiso.model import Flag as RawFlag
 
 DEFAULT_DB = "sqlite:///chiso-warehouse.sqlite"
+CATALOGUE_META = "catalogue"  # chiso_meta key: the criteria_version() the criterion table holds
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -278,14 +279,17 @@ def _flag_row(doc_id: int, obs_id: int | None, fl: RawFlag, page: int | None, co
 
 
 def _sync_catalogue(conn) -> None:  # noqa: ANN001
-    """Copy db/catalogue into the `criterion` table so SQL users can join codes to names.
-    Runs on every open: `criterion_rows` reads the CSV without building matching keys."""
-    rows = criterion_rows()
-    have = conn.execute(text("SELECT count(*) FROM criterion")).scalar()
-    if have == len(rows):
+    """Copy db/catalogue into the `criterion` table so SQL users can join codes to names, when the
+    warehouse does not hold this version of it yet (a hash of the criteria file in chiso_meta): an
+    ordinary open reads no CSV, and an edited catalogue is copied again even with as many rows."""
+    version = criteria_version()
+    if read_meta(conn, CATALOGUE_META) == version:
         return
     conn.execute(text("DELETE FROM criterion"))
-    conn.execute(schema.Criterion.__table__.insert(), rows)
+    rows = criterion_rows()
+    if rows:
+        conn.execute(schema.Criterion.__table__.insert(), rows)
+    write_meta(conn, {CATALOGUE_META: version})
 
 
 def observation_uids(sha256: str, observations: list[RawObservation]) -> list[str]:

@@ -1,0 +1,71 @@
+"""Opening a warehouse does only the work that is due: the catalogue is copied into the `criterion` table
+when the warehouse does not hold this version of it, not on every open (issue 17), on both backends."""
+
+from sqlalchemy import create_engine, text
+
+from chiso.db.catalogue import criteria_version, criterion_rows
+from chiso.load.dialect import engine_url
+from chiso.load.warehouse import CATALOGUE_META, Warehouse
+
+
+def _sql(url: str, *statements: str) -> list:
+    engine = create_engine(engine_url(url))
+    out: list = []
+    with engine.begin() as conn:
+        for sql in statements:
+            result = conn.execute(text(sql))
+            out = result.all() if result.returns_rows else out
+    engine.dispose()
+    return out
+
+
+def _open(url: str, read_only: bool = False) -> None:
+    Warehouse(url, read_only=read_only).engine.dispose()
+
+
+def _first_row(url: str) -> tuple[int, str, str, str]:
+    return tuple(_sql(url, 'SELECT id, "index", period, code FROM criterion ORDER BY id LIMIT 1')[0])
+
+
+def test_a_new_warehouse_holds_the_catalogue_and_its_version(db_url):
+    _open(db_url)
+    rows = criterion_rows()
+    assert len(rows) > 100
+    assert _sql(db_url, "SELECT count(*) FROM criterion") == [(len(rows),)]
+    got = {(r[0], r[1], r[2]): r[3] for r in _sql(db_url, 'SELECT "index", period, code, name FROM criterion')}
+    assert got == {(r["index"], r["period"], r["code"]): r["name"] for r in rows}
+    assert _sql(db_url, f"SELECT value FROM chiso_meta WHERE key = '{CATALOGUE_META}'") == [(criteria_version(),)]
+
+
+def test_the_same_catalogue_is_not_copied_again(db_url):
+    _open(db_url)
+    row_id = _first_row(db_url)[0]
+    # a row changed behind chiso's back stays as it is: an open with the same catalogue version writes nothing
+    _sql(db_url, f"UPDATE criterion SET name = 'marked' WHERE id = {row_id}")
+    _open(db_url)
+    _open(db_url, read_only=True)
+    assert _sql(db_url, "SELECT id, name FROM criterion WHERE name = 'marked'") == [(row_id, "marked")]
+
+
+def test_another_catalogue_version_is_copied_even_with_as_many_rows(db_url):
+    _open(db_url)
+    row_id, index, period, code = _first_row(db_url)
+    name = next(r["name"] for r in criterion_rows() if (r["index"], r["period"], r["code"]) == (index, period, code))
+    where = f"\"index\" = '{index}' AND period = '{period}' AND code = '{code}'"
+    # as a warehouse made by a chiso whose catalogue spelt one name otherwise (the same number of rows)
+    _sql(db_url, f"UPDATE criterion SET name = 'old wording' WHERE id = {row_id}",
+         f"UPDATE chiso_meta SET value = 'older' WHERE key = '{CATALOGUE_META}'")
+    _open(db_url, read_only=True)  # a read-only open changes nothing
+    assert _sql(db_url, f"SELECT name FROM criterion WHERE {where}") == [("old wording",)]
+    _open(db_url)
+    assert _sql(db_url, f"SELECT name FROM criterion WHERE {where}") == [(name,)]
+    assert _sql(db_url, "SELECT count(*) FROM criterion") == [(len(criterion_rows()),)]
+    assert _sql(db_url, f"SELECT value FROM chiso_meta WHERE key = '{CATALOGUE_META}'") == [(criteria_version(),)]
+
+
+def test_a_warehouse_without_a_catalogue_version_gets_it(db_url):
+    _open(db_url)
+    _sql(db_url, f"DELETE FROM chiso_meta WHERE key = '{CATALOGUE_META}'", "DELETE FROM criterion")
+    _open(db_url)
+    assert _sql(db_url, "SELECT count(*) FROM criterion") == [(len(criterion_rows()),)]
+    assert _sql(db_url, f"SELECT value FROM chiso_meta WHERE key = '{CATALOGUE_META}'") == [(criteria_version(),)]
