@@ -118,24 +118,29 @@ def merge_same_criterion(observations: list[RawObservation]) -> list[RawObservat
     return sorted(out, key=lambda o: order[id(o)])
 
 
-def _merge_one(out: list[RawObservation], p: RawObservation, strict_only: bool = False) -> None:
-    p_entity = entity_key(p.entity)
+def _fact_key(o: RawObservation) -> tuple:
+    """What two observations of one fact share (none of it changes when they are joined)."""
+    return o.index, o.year, entity_key(o.entity), o.survey, o.measure
+
+
+def _merge_one(out: list[RawObservation], p: RawObservation, by_fact: dict[tuple, list[RawObservation]],
+               strict_only: bool = False) -> None:
+    """`by_fact`: `out` by `_fact_key`, in `out`'s order, so that p is compared only with its own fact's values."""
     p_group = _group_key(p.group) if p.group is not None else None
-    same_fact = [t for t in out if t.index == p.index and t.year == p.year and entity_key(t.entity) == p_entity
-                 and t.survey == p.survey and t.measure == p.measure and _compatible_max(t, p)
+    same_fact = [t for t in by_fact.get(_fact_key(p), ()) if _compatible_max(t, p)
                  and (t.group is None or p_group is None or _group_key(t.group) == p_group)]
     numbered = [(100.0, t) for t in same_fact if p.number and t.number == p.number]
     named = numbered or [(100.0, t) for t in same_fact if p.is_total and t.is_total] or \
         [(strict_similarity(t.label, p.label), t) for t in same_fact if not p.is_total and not t.is_total]
     named = sorted((x for x in named if x[0] >= 85), key=lambda x: -x[0])
     if named and strict_only and not same_value(named[0][1], p):
-        out.append(p)  # two tables printing other figures under one name: both kept as printed
+        _keep(out, p, by_fact)  # two tables printing other figures under one name: both kept as printed
         return
     if named:
         _join(named[0][1], p)
         return
     if strict_only:
-        out.append(p)
+        _keep(out, p, by_fact)
         return
     # Alike labels and the same figure: one fact stated twice. A figure rounded differently (1,247 and
     # 1,25) under merely alike labels is two facts that happen to be close.
@@ -144,7 +149,12 @@ def _merge_one(out: list[RawObservation], p: RawObservation, strict_only: bool =
     if loose and loose[0][0] >= 70:
         _attach(loose[0][1], p)
         return
+    _keep(out, p, by_fact)
+
+
+def _keep(out: list[RawObservation], p: RawObservation, by_fact: dict[tuple, list[RawObservation]]) -> None:
     out.append(p)
+    by_fact.setdefault(_fact_key(p), []).append(p)
 
 
 def _add_nationals(out: list[RawObservation], nationals: list[NationalStatement], entity: str,
@@ -186,10 +196,11 @@ def _attach_ranks(out: list[RawObservation], ranks: list[RankStatement], entity:
 def merge_prose(tables: list[RawObservation], prose: list[RawObservation], ranks: list[RankStatement],
                 entity: str, report_year: int | None, nationals: list[NationalStatement]) -> list[RawObservation]:
     out: list[RawObservation] = []
+    by_fact: dict[tuple, list[RawObservation]] = {}
     for t in tables:  # a summary table and a detail table printing the same fact: one observation
-        _merge_one(out, t, strict_only=True)
+        _merge_one(out, t, by_fact, strict_only=True)
     for p in prose:
-        _merge_one(out, p)
+        _merge_one(out, p, by_fact)
     _add_nationals(out, nationals, entity, report_year)
     _attach_ranks(out, ranks, entity, report_year)
     _fill_rank_populations(out, entity)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from chiso.db.catalogue import Node, catalogue
+from chiso.db.catalogue import Catalogue, Node, catalogue
 from chiso.model import Flag, Interpretation, RawObservation
 from chiso.normalize.text import match_key, slug
 
@@ -187,15 +187,34 @@ def _weigh_maxima(cands: list[Candidate], pool: list[Node], maximum: float | Non
     return sorted(out, key=lambda c: -c.score)
 
 
+_OUTCOMES: dict[tuple, MatchOutcome] = {}  # match_label's answers without aliases, for the catalogue below
+_OUTCOMES_OF: list[Catalogue] = []
+_OUTCOMES_SIZE = 20_000
+
+
 def match_label(index: str, year: int, label: str, group: str | None,
                 aliases: dict[tuple[str, str, str], str] | None = None, is_total: bool = False,
                 maximum: float | None = None) -> MatchOutcome:
+    """A reviewed alias, else the catalogue's answer: that one depends on nothing else, and the same
+    labels come back in every report of an index, so it is computed once per process (a copy is given)."""
     cat = catalogue()
     aliases = aliases or {}
     for k in (alias_key(index, label, group), alias_key(index, label, None)):
         if k in aliases:
             target = aliases[k]
             return MatchOutcome(target or derived_code(index, label, group), None, "alias")
+    if not _OUTCOMES_OF or _OUTCOMES_OF[0] is not cat or len(_OUTCOMES) >= _OUTCOMES_SIZE:
+        _OUTCOMES.clear()
+        _OUTCOMES_OF[:] = [cat]
+    k = (index, year, label, group, is_total, maximum)
+    outcome = _OUTCOMES.get(k)
+    if outcome is None:
+        outcome = _OUTCOMES[k] = _match_in_catalogue(cat, index, year, label, group, is_total, maximum)
+    return replace(outcome, candidates=list(outcome.candidates))
+
+
+def _match_in_catalogue(cat: Catalogue, index: str, year: int, label: str, group: str | None, is_total: bool,
+                        maximum: float | None) -> MatchOutcome:
     period = cat.period_for(index, year)
     nodes = cat.in_period(index, period) if period else []
     if is_total:
