@@ -62,13 +62,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from chiso.extract import ocr_numbers
-from chiso.extract.ocr_lines import deskew, erase, ink, ruling_edges
 from chiso.extract.pdf_words import PageWords, group_lines
 from chiso.normalize.text import nfc
 
@@ -197,6 +195,8 @@ def _crop(gray: np.ndarray, box: tuple[int, int, int, int], margin: int, pad: in
     x0, y0, x1, y1 = box
     h, w = gray.shape
     crop = gray[max(y0 - margin, 0):min(y1 + margin, h), max(x0 - margin, 0):min(x1 + margin, w)]
+    import cv2  # OpenCV is imported on the first scanned page, not by every run (150 ms)
+
     crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=_paper(gray))
     return crop if zoom == 1.0 else cv2.resize(crop, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
 
@@ -300,6 +300,8 @@ def _read_empty_cells(gray: np.ndarray, binary: np.ndarray, edges: list[dict], w
 
 def ocr_image(gray: np.ndarray, settings: OcrSettings = DEFAULT_OCR) -> OcrPage:
     """A page image → words and rules, in points of the levelled page."""
+    from chiso.extract.ocr_lines import deskew, erase, ink, ruling_edges  # OpenCV: on the first scanned page
+
     level, angle = deskew(gray)
     edges, rule_ink = ruling_edges(level, settings.dpi)
     clean = erase(level, rule_ink, _paper(level))
