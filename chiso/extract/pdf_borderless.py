@@ -33,7 +33,6 @@ import re
 
 from chiso.extract.borderless_grid import build_table
 from chiso.extract.borderless_parts import NUMBER, YEAR, Column, Line, Region
-from chiso.extract.pdf_words import group_lines
 from chiso.extract.settings import PdfSettings
 from chiso.model import Table
 
@@ -204,11 +203,14 @@ def _columns(region: Region, settings: PdfSettings) -> list[Column]:
     return sorted(left + nums + between + right, key=lambda c: c.x0)
 
 
-def find_borderless_tables(words: list[dict], page_no: int, settings: PdfSettings | None = None
-                           ) -> tuple[list[Table], list[dict]]:
-    """Tables printed without rules on one page, and the words that are not in them."""
+def find_borderless_tables(rows: list[list[dict]], page_no: int, settings: PdfSettings | None = None
+                           ) -> tuple[list[Table], list[list[dict]]]:
+    """Tables printed without rules on one page, and the rest of its lines.
+
+    `rows`: the page's printed lines, each a list of words left to right (`group_lines`, done
+    once per page by the reader); the rest keeps them as lines, without the tables' words."""
     settings = settings or PdfSettings()
-    lines = [_make_line(ws, settings) for ws in group_lines(words)]
+    lines = [_make_line(ws, settings) for ws in rows if ws]
     lines.sort(key=lambda ln: ln.top)
     tables: list[Table] = []
     used: set[int] = set()
@@ -218,5 +220,7 @@ def find_borderless_tables(words: list[dict], page_no: int, settings: PdfSetting
             continue
         tables.append(build_table(region, cols, page_no, settings))
         used.update(id(w) for ln in region.lines for w in ln.words)
-    rest = [w for w in words if id(w) not in used]
-    return tables, rest
+    if not used:
+        return tables, rows
+    rest = [[w for w in row if id(w) not in used] for row in rows]
+    return tables, [row for row in rest if row]

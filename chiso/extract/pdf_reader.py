@@ -81,8 +81,8 @@ def _line(row: list[dict]) -> _Line:
                  all(w.get("bold") for w in row), number_confidences(row))
 
 
-def _lines(words: list[dict]) -> list[_Line]:
-    return sorted((_line(row) for row in group_lines(words)), key=lambda ln: ln.top)
+def _lines(rows: list[list[dict]]) -> list[_Line]:
+    return sorted((_line(row) for row in rows), key=lambda ln: ln.top)
 
 
 def _paragraphs(lines: list[_Line], left: float, right: float) -> list[list[_Line]]:
@@ -200,7 +200,7 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
     rows = [row for row in rows if not _page_number(row, height, settings)]
     body_rows, small, foot = _split_footnotes(rows, boxes, _footnote_rule(rules, width, height), settings)
     masthead, body_rows = split_masthead(sorted(body_rows, key=lambda r: min(w["top"] for w in r)), page_no)
-    borderless, rest = find_borderless_tables([w for row in body_rows for w in row], page_no, settings)
+    borderless, rest = find_borderless_tables(body_rows, page_no, settings)
     tables += borderless + ([masthead] if masthead else [])
     stats["table_pages"] += bool(tables)
     body_lines = sorted(_lines(rest) + small, key=lambda ln: ln.top)

@@ -302,8 +302,8 @@ def group_lines(words: list[dict]) -> list[list[dict]]:
     page, plus slack for rounding) are tried: one sorted pass, not every word against every line.
     """
     rows: list[list[dict]] = []
-    if not words:
-        return rows
+    if len(words) < 2:
+        return [[words[0]]] if words else rows
     keys: list[int] = []  # round(baseline) of each line's first word: non-decreasing
     bases: list[float] = []  # baseline and size of each line's first word
     sizes: list[float] = []
@@ -354,6 +354,8 @@ def cell_words(bbox: tuple[float, float, float, float], words: list[dict]) -> li
 
 def lines_text(words: list[dict]) -> str:
     """Words as printed: one line per printed line."""
+    if len(words) < 2:  # most table cells: one figure, or empty
+        return words[0]["text"] if words else ""
     return "\n".join(join_words(line) for line in group_lines(words))
 
 
