@@ -122,7 +122,8 @@ def strip_accents(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _abbreviations() -> list[tuple[re.Pattern[str], str]]:
+def _abbreviations() -> list[tuple[str, re.Pattern[str], str]]:
+    """(abbreviation as in a key, its pattern, its expansion), longest first."""
     rows: list[tuple[str, str]] = []
     try:
         path = resources.files("chiso.db").joinpath("catalogue/abbreviations.csv")
@@ -136,8 +137,9 @@ def _abbreviations() -> list[tuple[re.Pattern[str], str]]:
     rows.sort(key=lambda r: -len(r[0]))
     out = []
     for abbr, exp in rows:
-        key_abbr = re.escape(normalize_tone_marks(nfc(abbr)).casefold())
-        out.append((re.compile(r"(?<!\w)" + key_abbr + r"(?!\w)"), normalize_tone_marks(exp).casefold()))  # key form, once
+        key_abbr = normalize_tone_marks(nfc(abbr)).casefold()
+        out.append((key_abbr, re.compile(r"(?<!\w)" + re.escape(key_abbr) + r"(?!\w)"),
+                    normalize_tone_marks(exp).casefold()))  # key form, once
     return out
 
 
@@ -152,8 +154,9 @@ def match_key(text: str, expand: bool = True) -> str:
     """A comparison key: same key ⇔ same words up to form (see module docstring)."""
     t = _base_key(text)
     if expand:
-        for pattern, exp in _abbreviations():
-            t = pattern.sub(exp, t)
+        for abbr, pattern, exp in _abbreviations():
+            if abbr in t:  # the pattern matches only where the abbreviation is: most keys hold none
+                t = pattern.sub(exp, t)
     t = re.sub(r"\([^)]*\)", lambda m: " " + m.group(0)[1:-1] + " ", t)
     t = re.sub(r"[^\w%/]+", " ", t)
     return _WS.sub(" ", t).strip()

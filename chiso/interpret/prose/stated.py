@@ -36,6 +36,23 @@ PREV = re.compile(
     r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r3>\d{1,3})(?:\s*/\s*(?P<n3>\d{1,3}))?)?\s*\)", re.I)
 PREV_RANK = re.compile(r"\(\s*năm\s+(20\d\d)\s+" + RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
 CLAUSE = re.compile(r"[^;]+?(?=;|\.\s+(?=[A-ZĐÀ-Ỹ])|$)")
+_STATED_VALUE = re.compile(r"đạt\s*" + NUM)
+# Words without which a pattern cannot match (every match spells one of them): most clauses hold none, and
+# looking for a word is cheaper than running the pattern over the whole clause. `re.I` matches these letters
+# to their lower and upper case, and 'i' also to 'İ' and 'ı' (Python's re docs): a clause lowered after
+# those two are made 'i' (`_fold`) holds the word whenever the pattern matches (checked for every code point).
+_NEEDS = {RANGE: ("từ",), RESPECTIVELY: ("lượt",), PREV: ("năm",), TARGET: ("phấn", "tiêu", "hoạch", "kiến")}
+_DOTTED_I = str.maketrans({"İ": "i", "ı": "i"})
+
+
+def _fold(clause: str) -> str:
+    if "İ" in clause or "ı" in clause:
+        clause = clause.translate(_DOTTED_I)
+    return clause.lower()
+
+
+def _may_match(pattern: re.Pattern[str], folded: str) -> bool:
+    return any(map(folded.__contains__, _NEEDS[pattern]))
 
 
 @dataclass
@@ -78,7 +95,7 @@ def _clause_cuts(text: str) -> list[re.Match[str]]:
     bounds = [0, *(c.end() for c in cuts), len(text)]
     for sub in _SUBCLAUSE_BREAK.finditer(text):
         start = max(b for b in bounds if b <= sub.start())
-        if re.search(r"đạt\s*" + NUM, text[start: sub.start()]):
+        if _STATED_VALUE.search(text[start: sub.start()]):
             cuts.append(sub)
     return sorted(cuts, key=lambda m: m.start())
 
@@ -101,7 +118,7 @@ def _take_pending_rank(clause: str, state: _State) -> None:
         return
     rk = RANK_AT.match(clause.strip()) or \
         re.match(r"\s*(?:và\s+)?" + RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})", clause, re.I)
-    if rk and not re.search(r"đạt\s*" + NUM, clause[: rk.start()]):
+    if rk and not _STATED_VALUE.search(clause[: rk.start()]):
         set_rank(state.pending_rank, rk)
     state.pending_rank = None
 
@@ -147,11 +164,13 @@ def _is_value_position(clause: str, nm: NumberMatch, ctx: ProseContext, target: 
 
 
 def _read_clause(clause: str, offset: int, ctx: ProseContext, src: Sources, state: _State, found: Findings) -> None:
-    skip = [(m.start(), m.end()) for m in RANGE.finditer(clause)]
-    skip += [(m.start(), m.end()) for m in RESPECTIVELY.finditer(clause)]  # read by the 'respectively' reader
-    prevs = list(PREV.finditer(clause))
+    folded = _fold(clause)
+    skip = [(m.start(), m.end()) for m in RANGE.finditer(clause)] if _may_match(RANGE, folded) else []
+    if _may_match(RESPECTIVELY, folded):  # read by the 'respectively' reader
+        skip += [(m.start(), m.end()) for m in RESPECTIVELY.finditer(clause)]
+    prevs = list(PREV.finditer(clause)) if _may_match(PREV, folded) else []
     skip += [(m.start(), m.end()) for m in prevs]
-    target = bool(TARGET.search(clause))
+    target = _may_match(TARGET, folded) and bool(TARGET.search(clause))
     _take_pending_rank(clause, state)
     _take_earlier_ranks(clause, state, found)
     main: RawObservation | None = None
@@ -272,7 +291,7 @@ def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservatio
         if own:  # "(38,23 điểm, xếp thứ 9/63)"
             prev.rank, prev.rank_of = int(pm.group("r" + own)), population_or_none(pm.group("n" + own))
         elif rk and pm.end() + rk.start() != state.main_rank_at and not PREV.search(rest[: rk.start()]) \
-                and not re.search(r"đạt\s*" + NUM, rest[: rk.start()]):
+                and not _STATED_VALUE.search(rest[: rk.start()]):
             set_rank(prev, rk)  # a rank the clause's own value took is not the earlier year's
         out.append(prev)
     for rm in PREV_RANK.finditer(clause):  # "(năm 2022 xếp thứ 41/63)"

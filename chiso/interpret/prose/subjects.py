@@ -158,8 +158,14 @@ def names_a_criterion(text: str, index: str, year: int | None) -> bool:
     key = match_key(clean_label(text))
     if len(key) < 6 or year is None:
         return False
+    keys = _criterion_keys(index, catalogue().period_for(index, year))
+    # a cut-off lets rapidfuzz skip the names that cannot reach it; None below it, as "best < score" was
+    best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=CATALOGUE_NAME_SCORE) if keys else None
+    return best is not None
+
+
+@lru_cache(maxsize=64)
+def _criterion_keys(index: str, period: str | None) -> list[str]:
+    """The names and aliases (keys) of an index's criteria in one methodology period, listed once."""
     cat = catalogue()
-    period = cat.period_for(index, year)
-    keys = [k for n in (cat.in_period(index, period) if period else []) for k in n.keys]
-    best = process.extractOne(key, keys, scorer=fuzz.ratio) if keys else None
-    return bool(best and best[1] >= CATALOGUE_NAME_SCORE)
+    return [k for n in (cat.in_period(index, period) if period else []) for k in n.keys]

@@ -56,7 +56,8 @@ def read_year_columns(t: Table, shape: TableShape, ctx: TableContext) -> list[Ra
         if not label:
             continue
         numbered = bool(NUMBERED.match(clean_text(raw_label)))
-        readings = {yc.year: value(t, r, yc.index, _row_context(label, ctx)) for yc in year_cols}
+        row_ctx = _row_context(label, ctx)
+        readings = {yc.year: value(t, r, yc.index, row_ctx) for yc in year_cols}
         if group_col is None:
             if not numbered and any(readings.values()):
                 current_group, group = label, None
@@ -64,7 +65,6 @@ def read_year_columns(t: Table, shape: TableShape, ctx: TableContext) -> list[Ra
                 group = current_group
         if crit_cell is not None and crit_cell.row != r:
             continue  # label merged from the row above: its figures were read there
-        row_ctx = _row_context(label, ctx)
         mx = value(t, r, max_col.index, row_ctx) if max_col else None
         role = row_role(label, row_ctx.index, mx.value if mx else None)
         if role == "sum":
