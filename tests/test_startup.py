@@ -5,7 +5,8 @@ from sqlalchemy import create_engine, text
 
 from chiso.db.catalogue import criteria_version, criterion_rows
 from chiso.load.dialect import engine_url
-from chiso.load.warehouse import CATALOGUE_META, Warehouse
+from chiso.load.loader import CATALOGUE_META
+from chiso.load.warehouse import Warehouse
 
 
 def _sql(url: str, *statements: str) -> list:

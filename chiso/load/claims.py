@@ -32,9 +32,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from chiso.load.schema import Claim
 from chiso.load.warehouse import Warehouse
 
 LEASE_SECONDS = float(os.environ.get("CHISO_CLAIM_LEASE", "60"))  # a crashed machine's files wait this long
@@ -110,6 +108,10 @@ class SharedClaims:
     # --- registering -----------------------------------------------------------------------
     def _register(self, files: Sequence[str], roots: Sequence[Path]) -> None:
         """Insert a row for every file not known yet; note which ones an earlier run finished."""
+        from sqlalchemy.dialects.postgresql import insert as pg_insert  # PostgreSQL only: not at start-up
+
+        from chiso.load.schema import Claim
+
         rows: dict[tuple[str, int, int], str] = {}
         for f in files:
             try:

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import inspect, literal, text
+from sqlalchemy import MetaData, inspect, literal, text
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
-from chiso.load import schema  # noqa: F401  (registers every table on SQLModel.metadata)
 from chiso.load.dialect import SCHEMA_LOCK, WarehouseError, lock
 from chiso.load.views import VIEWS, create_views
 
@@ -72,12 +70,22 @@ def ensure_schema(conn: Connection) -> int:
         for version in range(max(found or 0, 1) + 1, SCHEMA_VERSION + 1):
             for sql in MIGRATIONS[version]:
                 conn.execute(text(sql))
-    SQLModel.metadata.create_all(conn)
+    _tables().create_all(conn)
     views = _views_hash()
     if upgrade or found is None or read_meta(conn, "views") != views:
         create_views(conn)
     write_meta(conn, {"schema_version": str(SCHEMA_VERSION), "views": views})
     return found or 0
+
+
+def _tables() -> MetaData:
+    """Every table of chiso/load/schema.py, imported only to create or upgrade them: a read-only open
+    (export, check) needs no ORM models (sqlmodel, pydantic)."""
+    from sqlmodel import SQLModel
+
+    from chiso.load import schema  # noqa: F401  (registers every table on SQLModel.metadata)
+
+    return SQLModel.metadata
 
 
 def _views_hash() -> str:
@@ -108,7 +116,7 @@ def _add_missing_columns(conn: Connection) -> None:
     when the default is computed, such as a time) and index."""
     found = inspect(conn)
     quote = conn.dialect.identifier_preparer.quote
-    for table in SQLModel.metadata.sorted_tables:
+    for table in _tables().sorted_tables:
         if not found.has_table(table.name):
             continue
         have = {c["name"] for c in found.get_columns(table.name)}
