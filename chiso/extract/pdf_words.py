@@ -7,13 +7,14 @@ glyph, e.g. "ABCDEF+TimesNewRomanPSMT" or ".VnTime": legacy TCVN3/VNI fonts are 
 it). OCR produces words of the same shape, so one set of table and sentence readers
 serves text PDFs and scans.
 
-Speed (a national backfill is bound by CPU per page): reading a page costs pdfium calls
-per glyph, so they are kept to the few that carry per-glyph facts. The page's text comes
-in one `FPDFText_GetText` call; each glyph then costs its loose box, its origin and its
-text object; font size, weight and name belong to the text object and are asked once per
-object. The pdfium functions are called through plain ctypes pointers without argument
-conversion (handles passed as prebuilt `c_void_p`, output structs by prebuilt `byref`),
-which halves the cost of each call against the typed bindings.
+Speed (a national backfill is bound by CPU per page): the page's text comes in one
+`FPDFText_GetText` call; each glyph's loose box, origin and text object (and, where the object
+changes, its font size, weight and font) come from a small compiled loop (`_pdfchars.c`, built
+by setup.py) that calls pypdfium2's own pdfium functions and returns fixed-size records, read
+by numpy without a copy: about 0.05 ms a page, where the same calls through ctypes cost 4-5 ms.
+Without a C compiler at install the same records are read through ctypes (`FAST_GLYPHS` says
+which; a test checks that both give the same bits). Words are then cut with numpy, and font
+names are asked once per font.
 
 Sources: pdfium's `core/fpdftext/cpdf_textpage.cpp` (chromium/pdfium): the characters it
 generates (`FPDFText_IsGenerated`) are only spaces and line breaks, which end a word here
@@ -41,13 +42,12 @@ except ImportError:  # pragma: no cover - depends on the install
 _BREAK_CODES = frozenset((32, 9, 10, 13, 0xA0, 0xFFFE, 0xFFFF, 0))
 _BREAK_ARRAY = np.array(sorted(_BREAK_CODES), dtype="<u4")
 
-# what a text object says about every glyph it draws: (rounded font size, bold, font name)
-_Style = tuple[float, bool, str]
-
 # One glyph as pdfium gives it (the record `_pdfchars.c` writes): its loose box (font ascent and
 # descent, the same for every glyph of a line), its origin on the baseline, its text object.
+# Its font size, weight and font belong to the text object (asked again where the object changes).
 _RECORD = np.dtype([("left", "<f4"), ("top", "<f4"), ("right", "<f4"), ("bottom", "<f4"),
-                    ("ox", "<f8"), ("oy", "<f8"), ("object", "<u8")])
+                    ("ox", "<f8"), ("oy", "<f8"), ("object", "<u8"), ("size", "<f8"), ("weight", "<i4"),
+                    ("unused", "<i4"), ("font", "<u8")])
 
 _FuncPtr = type(pdfium_c.FPDFText_GetUnicode)  # pypdfium2's own library, its calling convention
 
@@ -69,11 +69,13 @@ _font_weight = raw_function(pdfium_c.FPDFText_GetFontWeight)
 _font_info = raw_function(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong)
 _GetTextObject = getattr(pdfium_c, "FPDFText_GetTextObject", None)  # pdfium ≥ 5700
 _text_object = raw_function(_GetTextObject, ctypes.c_void_p) if _GetTextObject is not None else None
+_object_font = raw_function(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
 
 # the compiled loop is used where it was built and pdfium has FPDFText_GetTextObject
 FAST_GLYPHS = _pdfchars is not None and _GetTextObject is not None
 _ADDRESSES = tuple(ctypes.cast(f, ctypes.c_void_p).value or 0 for f in (
-    pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin, _GetTextObject or pdfium_c.FPDFText_GetUnicode))
+    pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin, _GetTextObject or pdfium_c.FPDFText_GetUnicode,
+    pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetFontWeight, pdfium_c.FPDFTextObj_GetFont))
 
 
 def page_words(page: pdfium.PdfPage, height: float) -> PageWords:
@@ -117,33 +119,36 @@ def _page_text(handle: ctypes.c_void_p, n: int) -> str:
     return text
 
 
-def _style(handle: ctypes.c_void_p, i: int, name_buf: ctypes.Array) -> _Style:
-    """Font size (rounded), bold and font name of char i: facts of its text object."""
-    size = round(_font_size(handle, i), 1)
-    bold = _font_weight(handle, i) >= 600
+def _font_name(handle: ctypes.c_void_p, i: int, name_buf: ctypes.Array) -> str:
+    """The PDF name of char i's font ("ABCDEF+TimesNewRomanPSMT", ".VnTime")."""
     need = _font_info(handle, i, name_buf, ctypes.c_ulong(len(name_buf)), None)
     if need > len(name_buf):
         name_buf = ctypes.create_string_buffer(need)
         need = _font_info(handle, i, name_buf, ctypes.c_ulong(need), None)
-    return size, bold, name_buf.raw[:max(need - 1, 0)].decode("utf-8", "replace")
+    return name_buf.raw[:max(need - 1, 0)].decode("utf-8", "replace")
 
 
 def glyph_records(handle: ctypes.c_void_p, n: int, compiled: bool = FAST_GLYPHS) -> np.ndarray:
-    """Loose box, origin and text object of chars 0..n-1 as `_RECORD`s: in one call to the compiled
-    loop (`_pdfchars.c`) where it was built, else through ctypes, three calls per char."""
+    """`_RECORD`s of chars 0..n-1: in one call to the compiled loop (`_pdfchars.c`) where it was
+    built, else through ctypes, the same calls one by one."""
     if compiled:
-        raw = _pdfchars.char_records(handle.value, n, _ADDRESSES[0], _ADDRESSES[1], _ADDRESSES[2])
+        raw = _pdfchars.char_records(handle.value, n, *_ADDRESSES)
         return np.frombuffer(raw, dtype=_RECORD)
     records = np.zeros(n, dtype=_RECORD)
     rect, ox, oy = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
     rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
+    prev_obj, style = None, (0.0, 0, 0)
     for i in range(n):
         rect.left = rect.top = rect.right = rect.bottom = 0.0
         ox.value = oy.value = 0.0
         _loose_box(handle, i, rect_ref)
         _char_origin(handle, i, ox_ref, oy_ref)
-        obj = _text_object(handle, i) if _text_object is not None else None
-        records[i] = (rect.left, rect.top, rect.right, rect.bottom, ox.value, oy.value, obj or 0)
+        obj = (_text_object(handle, i) if _text_object is not None else None) or 0
+        if not obj or obj != prev_obj:
+            style = (_font_size(handle, i), _font_weight(handle, i), (_object_font(ctypes.c_void_p(obj)) or 0) if obj else 0)
+        prev_obj = obj
+        records[i] = (rect.left, rect.top, rect.right, rect.bottom, ox.value, oy.value, obj, style[0], style[1], 0,
+                      style[2])
     return records
 
 
@@ -163,38 +168,38 @@ def _page_glyphs(tp: pdfium.PdfTextPage) -> _Glyphs | None:
     brk = np.zeros(n, dtype=bool)
     brk[1:] = is_break[:-1]  # a space or line break before the glyph (the first glyph of a page: only if one leads)
     rec = records[kept]
-    size, bold, font = _glyph_styles(handle, kept, rec)
-    texts = [text[i] for i in kept.tolist()]
-    return _Glyphs(texts, kept, rec["left"].astype(float), rec["right"].astype(float),
-                   rec["bottom"].astype(float), rec["top"].astype(float), size, rec["oy"].copy(), bold,
-                   brk[kept], font, text)
+    size, font, names = _glyph_styles(handle, kept, rec)
+    return _Glyphs(text, kept, rec["left"].astype(float), rec["right"].astype(float),
+                   rec["bottom"].astype(float), rec["top"].astype(float), size, rec["oy"].copy(),
+                   rec["weight"] >= 600, brk[kept], font, names)
 
 
 def _glyph_styles(handle: ctypes.c_void_p, kept: np.ndarray, rec: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Font size, bold and font name of each glyph: asked once per text object (a glyph without one
-    is asked on its own); a size of 1 pt or less (text scaled by its matrix) is the box's height."""
-    objects = rec["object"]
-    uniq, first, inverse = np.unique(objects, return_index=True, return_inverse=True)
+    """Font size (rounded to 0.1 pt) of each glyph, and its font as an index into a list of font
+    names: asked once per text object and once per font; a size of 1 pt or less (text scaled by
+    its matrix) is the box's height."""
+    _, first, inverse = np.unique(rec["object"], return_index=True, return_inverse=True)
+    size = np.array([round(s, 1) for s in rec["size"][first].tolist()], dtype=float)[inverse]
+    fonts, font_first, font = np.unique(rec["font"], return_index=True, return_inverse=True)
     name_buf = ctypes.create_string_buffer(128)
-    styles = [_style(handle, int(kept[f]), name_buf) for f in first.tolist()]
-    size = np.array([s[0] for s in styles], dtype=float)[inverse]
-    bold = np.array([s[1] for s in styles], dtype=bool)[inverse]
-    names = [s[2] for s in styles]
-    font = [names[k] for k in inverse.tolist()]
-    if uniq[0] == 0:  # glyphs without a text object: each its own facts
-        for j in np.flatnonzero(objects == 0).tolist():
-            size[j], bold[j], font[j] = _style(handle, int(kept[j]), name_buf)
+    names = [_font_name(handle, int(kept[f]), name_buf) for f in font_first.tolist()]
+    if fonts[0] == 0:  # glyphs without a text object (or whose font pdfium cannot give): each its own name
+        for j in np.flatnonzero(rec["font"] == 0).tolist():
+            font[j] = len(names)
+            names.append(_font_name(handle, int(kept[j]), name_buf))
+    for j in np.flatnonzero(rec["object"] == 0).tolist():
+        size[j] = round(float(rec["size"][j]), 1)
     for j in np.flatnonzero(size <= 1.0).tolist():
         size[j] = round(float(rec["top"][j]) - float(rec["bottom"][j]), 1)
-    return size, bold, font
+    return size, font, names
 
 
 @dataclass
 class _Glyphs:
     """The printed glyphs of a page as columns (one entry per glyph, breaks left out)."""
 
-    texts: list[str]
+    page_text: str  # the page's chars (breaks too): a glyph's text is page_text[index]
     index: np.ndarray  # each glyph's char index on the page
     left: np.ndarray
     right: np.ndarray
@@ -204,8 +209,9 @@ class _Glyphs:
     baseline: np.ndarray  # the origin's y (PDF space, up)
     bold: np.ndarray
     brk: np.ndarray  # a break (space, line break, gap) before the glyph
-    font: list[str]
-    page_text: str | None = None  # set while the glyphs are in stored order: words are slices of it
+    font: np.ndarray  # index into font_names
+    font_names: list[str]
+    stored_order: bool = True  # glyphs as stored: a word's glyphs are one run of the page's text
 
     def in_stored_order(self) -> bool:
         """No glyph starts well left of the previous one on the same baseline."""
@@ -214,10 +220,9 @@ class _Glyphs:
         return not back.any()
 
     def take(self, order: np.ndarray, brk: np.ndarray) -> _Glyphs:
-        ids = order.tolist()
-        return _Glyphs([self.texts[k] for k in ids], self.index[order], self.left[order], self.right[order],
+        return _Glyphs(self.page_text, self.index[order], self.left[order], self.right[order],
                        self.bottom[order], self.top[order], self.size[order], self.baseline[order],
-                       self.bold[order], brk, [self.font[k] for k in ids])
+                       self.bold[order], brk, self.font[order], self.font_names, stored_order=False)
 
     def in_visual_order(self) -> _Glyphs:
         """Lines by baseline (top to bottom), glyphs by x; a break before each glyph after a gap."""
@@ -253,17 +258,18 @@ class _Glyphs:
         baselines = (height - self.baseline[starts]).tolist()
         sizes = size[starts].tolist()
         bolds = bold[starts].tolist()
-        if self.page_text is not None:  # stored order: a word's glyphs are one run of the page's text
-            index = self.index
-            page_text = self.page_text
+        names = self.font_names
+        fonts = [names[k] for k in self.font[starts].tolist()]
+        page_text, index = self.page_text, self.index
+        if self.stored_order:  # a word's glyphs are one run of the page's text
             texts = [page_text[a:b + 1] for a, b in zip(index[starts].tolist(), index[ends - 1].tolist(), strict=True)]
         else:
-            texts = ["".join(self.texts[s:e]) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-        fonts = self.font
+            chars = [page_text[i] for i in index.tolist()]
+            texts = ["".join(chars[s:e]) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
         return PageWords({"text": t, "x0": a, "x1": b, "top": tp, "bottom": bt, "size": sz, "baseline": bl,
-                          "bold": bd, "font": fonts[s]}
-                         for t, a, b, tp, bt, sz, bl, bd, s in zip(texts, x0s, x1s, tops, bottoms, sizes, baselines,
-                                                                    bolds, starts.tolist(), strict=True))
+                          "bold": bd, "font": f}
+                         for t, a, b, tp, bt, sz, bl, bd, f in zip(texts, x0s, x1s, tops, bottoms, sizes, baselines,
+                                                                    bolds, fonts, strict=True))
 
 
 class PageWords(list):
