@@ -4,12 +4,11 @@
 writer needs (the matcher's aliases and entity kinds, the cross-source check, the catalogue's series),
 so opening a warehouse to export or to check does not import them.
 
-Rows are written with one executemany per table (SQLAlchemy Core `insert` given a list of rows; the
-observations' ids come back from the same statement with RETURNING, in row order), and each query
-asks once for everything the document needs (the stored values of its criteria, the open review
-items and decisions of its labels, the stored observations a new value disagrees with), never once
-per observation (SQLAlchemy 2.0, "ORM-enabled INSERT, UPDATE and DELETE statements" / "Insert Many
-Values" behaviour for RETURNING with executemany).
+Rows are written with one executemany per table (SQLAlchemy Core `insert` given a list of rows,
+which the driver runs as `executemany`; SQLAlchemy 2.0 "Insert Many Values" behaviour), and each
+query asks once for everything the document needs (the stored values of its criteria, the open
+review items and decisions of its labels, the stored observations a new value disagrees with, the
+ids of its new observations), never once per observation.
 """
 
 from __future__ import annotations
@@ -97,8 +96,7 @@ def _observations(conn: Connection, doc_id: int, result: FileResult) -> int:
     _entities(conn, meta.province, {o.entity for o in interp.observations})
     rows = [_observation_row(doc_id, meta.province, o, uid)
             for o, uid in zip(interp.observations, observation_uids(result.sha256, interp.observations), strict=True)]
-    ids = [r[0] for r in conn.execute(insert(Observation).returning(Observation.id, sort_by_parameter_order=True),
-                                      rows)] if rows else []
+    ids = _insert_observations(conn, doc_id, rows)
     flags = [_flag_row(doc_id, oid, fl, obs.source.page, obs.source.as_dict())
              for oid, obs in zip(ids, interp.observations, strict=True) for fl in obs.flags]
     flags += [_flag_row(doc_id, None, fl, src.page if src else None, src.as_dict() if src else None)
@@ -110,6 +108,22 @@ def _observations(conn: Connection, doc_id: int, result: FileResult) -> int:
     if flags:
         conn.execute(insert(schema.Flag), flags)
     return len(rows)
+
+
+def _insert_observations(conn: Connection, doc_id: int, rows: list[dict]) -> list[int]:
+    """Insert the document's observations in one executemany and return their ids in row order.
+
+    Not INSERT … RETURNING: on SQLite, SQLAlchemy can only promise RETURNING in parameter order one row
+    per statement (SQLite does not order RETURNING rows), a thousand statements for a thousand values.
+    The ids are read back by the stable uid, unique within a document (its rows are all new: an older
+    version's observations were deleted when it was superseded)."""
+    if not rows:
+        return []
+    conn.execute(insert(Observation), rows)
+    by_uid = dict(conn.execute(select(Observation.uid, Observation.id).where(Observation.document_id == doc_id)).all())
+    if len(by_uid) != len(rows):
+        raise RuntimeError(f"document {doc_id}: {len(rows)} observations written, {len(by_uid)} found by uid")
+    return [by_uid[r["uid"]] for r in rows]
 
 
 def _entities(conn: Connection, province: str | None, names: set[str]) -> None:
