@@ -27,7 +27,9 @@ from rich.table import Table
 if TYPE_CHECKING:  # the pipeline (and the database libraries under it) load only when a command runs
     from chiso.pipeline.batch import FileReport, IngestReport
 
-console = Console(stderr=False, highlight=False, soft_wrap=True)
+# no emoji codes: a file name or message holding ':smile:' prints as written (and rich's table of
+# emoji codes is not loaded at every run)
+console = Console(stderr=False, highlight=False, soft_wrap=True, emoji=False)
 SEVERITIES = ("error", "warning", "info")
 _STYLE = {"loaded": "green", "skipped_unchanged": "dim", "skipped": "yellow", "failed": "red"}
 

@@ -1,6 +1,9 @@
 """Opening a warehouse does only the work that is due: the catalogue is copied into the `criterion` table
 when the warehouse does not hold this version of it, not on every open (issue 17), on both backends."""
 
+import shutil
+
+from helpers import FIXTURES, cli
 from sqlalchemy import create_engine, text
 
 from chiso.db.catalogue import criteria_version, criterion_rows
@@ -70,3 +73,15 @@ def test_a_warehouse_without_a_catalogue_version_gets_it(db_url):
     _open(db_url)
     assert _sql(db_url, "SELECT count(*) FROM criterion") == [(len(criterion_rows()),)]
     assert _sql(db_url, f"SELECT value FROM chiso_meta WHERE key = '{CATALOGUE_META}'") == [(criteria_version(),)]
+
+
+def test_a_file_name_with_an_emoji_code_is_printed_as_written(tmp_path):
+    """The console prints user data as it is: ':smile:' in a file name is no emoji (and rich's emoji
+    table is not loaded at start-up)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "angiang-pci-2019.pdf", folder / "pci :smile: 2019.pdf")
+    run = cli("ingest", folder, "--db", f"sqlite:///{tmp_path / 'w.sqlite'}", "--jobs", "1")
+    assert run.returncode == 0, run.stdout
+    assert "pci :smile: 2019.pdf  22 observations" in run.stdout
+    assert "\N{SMILING FACE WITH OPEN MOUTH AND SMILING EYES}" not in run.stdout
