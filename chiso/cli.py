@@ -32,7 +32,6 @@ def main_options(debug: Annotated[bool, typer.Option("--debug", help="Show trace
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     """One error path: a ChisoError or an OS error is one line and exit 2; anything else is a bug, said so."""
-    from chiso.model import ChisoError
 
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -40,22 +39,30 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        except ChisoError as e:
-            error(str(e))
-            code, failure = e.exit_code, e
-        except OSError as e:
-            error(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "))
-            code, failure = 2, e
-        except Exception as e:  # a bug: the user gets one line and a way to report it
-            error(f"internal error ({type(e).__name__}: {e}); run again with --debug for the traceback")
-            code, failure = 70, e
-        if _DEBUG["on"]:  # the exception itself: once its except clause is left, print_exc() has none
-            import traceback
+        except Exception as e:
+            code = _report(e)
+            if _DEBUG["on"]:  # the failure's own traceback
+                import traceback
 
-            traceback.print_exception(failure)
+                traceback.print_exception(e)
         raise typer.Exit(code)
 
     return run
+
+
+def _report(e: Exception) -> int:
+    """Say what went wrong in one line; the exit code. (chiso.model is imported here, when a command
+    fails, not when the command line is parsed: `chiso --help` does not need it.)"""
+    from chiso.model import ChisoError
+
+    if isinstance(e, ChisoError):
+        error(str(e))
+        return e.exit_code
+    if isinstance(e, OSError):
+        error(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "))
+        return 2
+    error(f"internal error ({type(e).__name__}: {e}); run again with --debug for the traceback")  # a bug
+    return 70
 
 
 @app.command()

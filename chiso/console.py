@@ -14,14 +14,6 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 if TYPE_CHECKING:  # the pipeline (and the database libraries under it) load only when a command runs
@@ -49,6 +41,15 @@ def file_line(fr: FileReport) -> None:
 @contextmanager
 def ingest_progress(quiet: bool) -> Iterator:
     """A progress bar (files, pages, observations, failures, pages/s) and the callbacks that feed it."""
+    from rich.progress import (  # only ingest shows progress
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"),
                         TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
                         disable=quiet or not console.is_terminal)
