@@ -37,9 +37,12 @@ def similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(_key(a), _key(b))
 
 
-def strict_similarity(a: str, b: str) -> float:
-    """Strict: the same wording, up to form."""
-    return fuzz.ratio(_key(a), _key(b))
+def strict_similarity(a: str, b: str, cutoff: float = 0.0) -> float:
+    """Strict: the same wording, up to form (0 below `cutoff`: rapidfuzz then stops early)."""
+    return fuzz.ratio(_key(a), _key(b), score_cutoff=cutoff)
+
+
+SAME_NAME = 85.0  # strict_similarity of two labels of one fact
 
 
 def same_value(a: RawObservation, b: RawObservation) -> bool:
@@ -131,8 +134,8 @@ def _merge_one(out: list[RawObservation], p: RawObservation, by_fact: dict[tuple
                  and (t.group is None or p_group is None or _group_key(t.group) == p_group)]
     numbered = [(100.0, t) for t in same_fact if p.number and t.number == p.number]
     named = numbered or [(100.0, t) for t in same_fact if p.is_total and t.is_total] or \
-        [(strict_similarity(t.label, p.label), t) for t in same_fact if not p.is_total and not t.is_total]
-    named = sorted((x for x in named if x[0] >= 85), key=lambda x: -x[0])
+        [(strict_similarity(t.label, p.label, SAME_NAME), t) for t in same_fact if not p.is_total and not t.is_total]
+    named = sorted((x for x in named if x[0] >= SAME_NAME), key=lambda x: -x[0])
     if named and strict_only and not same_value(named[0][1], p):
         _keep(out, p, by_fact)  # two tables printing other figures under one name: both kept as printed
         return

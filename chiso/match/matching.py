@@ -35,8 +35,8 @@ MAX_PENALTY = 25.0
 PART_YIELD = 3.0
 
 
-@dataclass(frozen=True)
-class Candidate:
+@dataclass
+class Candidate:  # never changed once made: rankings are cached and shared (see _Pool.ranked)
     code: str
     name: str
     score: float
