@@ -66,10 +66,7 @@ def _unit_after(rest: str) -> str | None:
         return "%"
     if r.startswith("điểm") or r.startswith("đ ") or r == "đ":
         return "points"
-    for w in COUNT_WORDS:
-        if r.startswith(w):
-            return "count"
-    return None
+    return "count" if r.startswith(COUNT_WORDS) else None
 
 
 def _parse_digits(num: str, unit: str | None, prefer_decimal: bool) -> tuple[float | None, int, str | None]:
@@ -108,11 +105,13 @@ def _valid_groups(groups: list[str]) -> bool:
     return bool(groups) and 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
 
 
+@lru_cache(maxsize=8192, typed=True)
 def read_number(text: str, *, prefer_decimal: bool = True, unit_hint: str | None = None) -> Reading:
     """Read a cell or phrase that should hold exactly one value.
 
     `prefer_decimal` decides `36.630` without a unit: True (the default) for score and
-    percentage columns, False where counts are expected.
+    percentage columns, False where counts are expected. Cached (a Reading is immutable): the
+    table layouts read the same cells more than once.
     """
     raw = text if isinstance(text, str) else str(text)
     t = _clean(raw)
