@@ -10,6 +10,8 @@ file that kills its worker is reported as such.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import resource
 import signal
@@ -70,6 +72,20 @@ def process_with_limit(path: str, seconds: int = FILE_TIMEOUT) -> FileResult:
             signal.signal(signal.SIGALRM, old)
 
 
+# what process_file imports on its first file (chiso/pipeline/process.py `_interpret_bytes`)
+_READERS = ("chiso.extract.reader", "chiso.interpret.document", "chiso.interpret.merge", "chiso.match.matching",
+            "chiso.checks.consistency", "chiso.checks.damage")
+
+
+@functools.cache
+def _preload_readers() -> None:
+    """Import the readers here once before the pool forks its workers: each worker starts with them
+    (fork shares the parent's memory) instead of importing them itself on its first file. Done only
+    when a file is to be read, so a run with nothing new imports nothing."""
+    for name in _READERS:
+        importlib.import_module(name)
+
+
 def _alone(path: str, timeout: int, known: frozenset[str], aliases: dict) -> FileResult:
     """One file in a fresh one-worker pool: if it kills its worker, the crash is its own."""
     try:
@@ -109,6 +125,7 @@ def _pooled_results(claims: Claims, jobs: int, timeout: int, known: frozenset[st
             try:
                 while True:
                     for path in claims.claim_next(in_flight - len(running)):
+                        _preload_readers()
                         running[pool.submit(process_with_limit, path, timeout)] = path
                     if not running:
                         if claims.finished():
