@@ -134,6 +134,19 @@ def numbered_levels(kind: str) -> tuple[str, ...]:
     return ("dimension", "area", "group")
 
 
+def _reaches(key: str, pool: _Pool, cutoff: float) -> bool:
+    """Does some node of the pool score at least `cutoff`? Asked before ranking a pool only its best
+    can be used from: under a cut-off rapidfuzz skips the keys that cannot reach it."""
+    if not pool.keys:
+        return False
+    if pool.sorted_keys is not None and _PLAIN_KEY.fullmatch(key):
+        runs = ((key, pool.keys, fuzz.ratio), (_sorted_words(key), pool.sorted_keys, fuzz.ratio))
+    else:
+        runs = ((key, pool.keys, fuzz.ratio), (key, pool.keys, fuzz.token_sort_ratio))
+    return any(process.extractOne(query, keys, scorer=scorer, score_cutoff=cutoff) is not None
+               for query, keys, scorer in runs)
+
+
 def rank_candidates(key: str, nodes: list[Node]) -> list[Candidate]:
     """The pool's nodes, best score first, one per code."""
     pool = _pool(nodes)
@@ -251,7 +264,7 @@ def _match_in_catalogue(cat: Catalogue, index: str, year: int, label: str, group
     # an older (or newer) name of a criterion: match it where it was valid, then follow the crosswalk
     if best.score < HIGH and period:
         other = [n for n in cat.nodes.values() if n.index == index and n.period != period]
-        ocands = rank_candidates(key, other)
+        ocands = rank_candidates(key, other) if _reaches(key, _pool(other), HIGH) else []
         if ocands and ocands[0].score >= HIGH and (len(ocands) == 1 or ocands[0].score - ocands[1].score
                                                      >= AMBIGUITY_MARGIN or
                                                      cat.series(index, ocands[0].code) == cat.series(index, ocands[1].code)):
