@@ -65,7 +65,7 @@ def derived_code(index: str, label: str, group: str | None) -> str:
 # and calculates the fuzz.ratio between them"), checked equal on the whole catalogue.
 _PLAIN_KEY = re.compile(r"[\w%/ ]*")
 _POOL_CACHE_SIZE = 512
-_RANKED_PER_POOL = 4096
+_RANKED_PER_POOL = 256  # a ranking holds every node of the pool: kept for the labels and groups of a few documents
 
 
 @dataclass
