@@ -2,6 +2,8 @@
 when the warehouse does not hold this version of it, not on every open (issue 17), on both backends."""
 
 import shutil
+import subprocess
+import sys
 
 from helpers import FIXTURES, cli
 from sqlalchemy import create_engine, text
@@ -85,3 +87,28 @@ def test_a_file_name_with_an_emoji_code_is_printed_as_written(tmp_path):
     assert run.returncode == 0, run.stdout
     assert "pci :smile: 2019.pdf  22 observations" in run.stdout
     assert "\N{SMILING FACE WITH OPEN MOUTH AND SMILING EYES}" not in run.stdout
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after running `code`."""
+    run = subprocess.run([sys.executable, "-c", code + "\nimport sys; print(' '.join(sorted(sys.modules)))"],
+                         capture_output=True, text=True, timeout=300, check=True)
+    return set(run.stdout.split())
+
+
+def test_export_and_an_unchanged_ingest_load_only_what_they_use(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "angiang-pci-2019.docx", folder)
+    db = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    assert cli("ingest", folder, "--db", db, "--jobs", "1").returncode == 0
+    # an export reads the warehouse with SQLAlchemy Core: no ORM models, loader, matcher or readers
+    exported = _modules_after(f"import chiso; print(chiso.export({db!r}, {str(tmp_path / 'out')!r}).rows)")
+    assert (tmp_path / "out" / "observations.csv").is_file()
+    assert not {"sqlmodel", "chiso.load.schema", "chiso.load.loader", "chiso.match.matching",
+                "chiso.extract.reader", "chiso.pipeline.batch"} & exported
+    # an ingest with nothing new to read (its files hashed, found in the warehouse) imports no reader
+    again = _modules_after(f"import chiso; r = chiso.ingest([{str(folder)!r}], db={db!r}, jobs=1); "
+                           "assert r.counts['skipped_unchanged'] == 1, r.counts")
+    assert "chiso.load.schema" in again
+    assert not {"chiso.extract.reader", "chiso.interpret.document"} & again

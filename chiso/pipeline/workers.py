@@ -80,8 +80,9 @@ _READERS = ("chiso.extract.reader", "chiso.interpret.document", "chiso.interpret
 @functools.cache
 def _preload_readers() -> None:
     """Import the readers here once before the pool forks its workers: each worker starts with them
-    (fork shares the parent's memory) instead of importing them itself on its first file. Done only
-    when a file is to be read, so a run with nothing new imports nothing."""
+    (fork shares the parent's memory) instead of importing them itself on its first file. Done at the
+    first file handed to the pool: a run of files that are all unchanged pays it once (~0.3 s) where
+    every worker reading new files saves it."""
     for name in _READERS:
         importlib.import_module(name)
 
