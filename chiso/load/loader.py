@@ -170,8 +170,8 @@ def _stored_values(conn: Connection, doc_id: int, observations: list[RawObservat
          .join(Document, Document.id == Observation.document_id)
          .where(Observation.criterion.in_(codes), Observation.measure == "value", Document.status == "current",
                 Document.id != doc_id))
-    return [StoredValue(r.id, r.document_id, r.index, r.year, r.entity, r.criterion, r.value, r.decimals,
-                        r.source_file + (" (draft)" if r.draft else "")) for r in conn.execute(q)]
+    return [StoredValue(oid, did, index, year, entity, criterion, value, decimals, source + (" (draft)" if draft else ""))
+            for oid, did, index, year, entity, criterion, value, decimals, source, draft in conn.execute(q)]
 
 
 _SET_MESSAGE = update(schema.Flag.__table__).where(schema.Flag.__table__.c.id == bindparam("flag_id")).values(
