@@ -35,8 +35,10 @@ _FACT = ('{p}"index"', "{p}year", "{p}province", "{p}entity", "COALESCE({p}crite
 # one report often tie up to here; "loaded last" would make the choice a race)
 # A document flagged damaged_source (it opened, but its bytes do not match what its format records:
 # checks/damage.py) comes after every sound one, whatever its date.
-_PREFERENCE = ("CASE WHEN EXISTS (SELECT 1 FROM flag f WHERE f.document_id = d.id AND f.code = 'damaged_source') "
-               "THEN 1 ELSE 0 END ASC, d.draft ASC, COALESCE(d.date, '') DESC, d.sha256 ASC, o.uid ASC")
+# (The damaged documents are found once, in a derived table joined to every row: a subquery per row read
+# every flag of the row's document, thousands for a long report, for each of its values.)
+_PREFERENCE = ("CASE WHEN dmg.document_id IS NULL THEN 0 ELSE 1 END ASC, d.draft ASC, COALESCE(d.date, '') DESC, "
+               "d.sha256 ASC, o.uid ASC")
 # half a unit of the coarser printed precision, as the loader's cross-source check uses
 _TOLERANCE = ("CASE MIN(p.decimals) OVER fact WHEN 0 THEN 0.5 WHEN 1 THEN 0.05 WHEN 2 THEN 0.005 "
               "WHEN 3 THEN 0.0005 WHEN 4 THEN 0.00005 ELSE 0.000005 END + 0.000000001")
@@ -60,6 +62,8 @@ FROM (
          FIRST_VALUE(o.id) OVER (fact ORDER BY {_PREFERENCE}) AS best_id,
          ROW_NUMBER() OVER (PARTITION BY {_fact("o.")}, o.document_id ORDER BY o.id) AS doc_repeat
   FROM observation o JOIN document d ON d.id = o.document_id
+       LEFT JOIN (SELECT DISTINCT document_id FROM flag WHERE code = 'damaged_source') AS dmg
+              ON dmg.document_id = d.id
   WHERE d.status = 'current'
   WINDOW fact AS (PARTITION BY {_fact("o.")})
 ) AS p
