@@ -17,6 +17,9 @@ BEST_COLUMNS = ["index", "year", "province", "entity", "criterion", "series", "l
 WIDE_KEY = ["index", "province", "entity", "criterion", "unit", "label"]
 
 
+_to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False), one encoder
+
+
 def _none(value: object) -> object:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
@@ -24,12 +27,14 @@ def _none(value: object) -> object:
 def _sources(ranked: pd.DataFrame) -> dict[int, str]:
     """best_id → JSON list of every document printing the fact, best first."""
     out: dict[int, list[dict]] = {}
-    for row in ranked.sort_values(["best_id", "preference"]).itertuples(index=False):
-        page = _none(row.page)
-        out.setdefault(int(row.best_id), []).append({
-            "file": row.source_file, "sha256": row.sha256, "page": None if page is None else int(page),
-            "value": float(row.value), "draft": bool(row.draft), "id": row.id})
-    return {k: json.dumps(v, ensure_ascii=False) for k, v in out.items()}
+    used = ranked[["best_id", "preference", "source_file", "sha256", "page", "value", "draft", "id"]]
+    for best_id, _, source_file, sha256, page, value, draft, oid in used.sort_values(
+            ["best_id", "preference"]).itertuples(index=False, name=None):
+        page = _none(page)
+        out.setdefault(int(best_id), []).append({
+            "file": source_file, "sha256": sha256, "page": None if page is None else int(page),
+            "value": float(value), "draft": bool(draft), "id": oid})
+    return {k: _to_json(v) for k, v in out.items()}
 
 
 def best_table(ranked: pd.DataFrame) -> pd.DataFrame:
@@ -44,7 +49,7 @@ def wide_table(best: pd.DataFrame) -> pd.DataFrame:
     column per year holding the best value; the label is the latest year's wording."""
     rows: dict[tuple, dict] = {}
     latest: dict[tuple, int] = {}
-    for b in best.to_dict("records"):
+    for b in best[WIDE_KEY + ["year", "value"]].to_dict("records"):  # only the columns used: to_dict boxes each
         key = (b["index"], _none(b["province"]), b["entity"], _none(b["criterion"]) or b["label"],
                _none(b["unit"]))
         row = rows.setdefault(key, {k: _none(b[k]) for k in WIDE_KEY})
