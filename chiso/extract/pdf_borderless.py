@@ -36,6 +36,8 @@ from chiso.extract.borderless_parts import NUMBER, YEAR, Column, Line, Region
 from chiso.extract.settings import PdfSettings
 from chiso.model import Table
 
+_SIGNS = frozenset("+-–−")  # a NUMBER begins with a sign or a digit (a cheap test before the pattern)
+
 
 def _make_line(words: list[dict], settings: PdfSettings) -> Line:
     size = max(w["size"] for w in words)
@@ -44,7 +46,7 @@ def _make_line(words: list[dict], settings: PdfSettings) -> Line:
     gap = settings.borderless_cell_gap * size
     for i, w in enumerate(words):
         text = w["text"].strip()
-        if not NUMBER.match(text) or YEAR.match(text):
+        if not text or not (text[0].isdigit() or text[0] in _SIGNS) or not NUMBER.match(text) or YEAR.match(text):
             continue
         left_gap = w["x0"] - words[i - 1]["x1"] if i else gap
         right_gap = words[i + 1]["x0"] - w["x1"] if i + 1 < len(words) else gap
