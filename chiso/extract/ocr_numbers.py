@@ -158,7 +158,10 @@ def number_confidences(words: list[dict]) -> dict[str, float] | None:
     """Each number of OCR words (its digits and marks, `_TOKEN`) → the lowest confidence it was read
     with; None for words of a text layer. A text block keeps this to give its sentences' values
     their confidence (`confidence_in`)."""
-    if not any(w.get("conf") is not None for w in words):
+    for w in words:
+        if w.get("conf") is not None:
+            break
+    else:  # words of a text layer
         return None
     out: dict[str, float] = {}
     for w in words:

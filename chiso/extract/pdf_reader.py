@@ -13,8 +13,8 @@ Decisions that matter for numbers:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -33,6 +33,7 @@ from chiso.normalize.legacy_fonts import decode_pdf_words
 from chiso.normalize.text import nfc
 
 MAX_PAGES = 1500
+_X0, _X1, _TOP, _BOTTOM, _TEXT = (itemgetter(k) for k in ("x0", "x1", "top", "bottom", "text"))
 _PAGE_NUMBER = re.compile(r"[-–\s]*\d{1,4}[-–\s]*")
 _SUPERSCRIPT = re.compile(r"[\d*,]+")
 _MARKER = re.compile(r"(\d{1,2})(?:\s+|$)")
@@ -51,10 +52,12 @@ class _Line:
 
 
 def _body_size(words: list[dict]) -> float:
-    sizes: Counter[float] = Counter()
+    """The size (to half a point) that carries most letters of the page (the first such on a tie)."""
+    sizes: dict[float, int] = {}
     for w in words:
-        sizes[round(w["size"] * 2) / 2] += len(w["text"])
-    return sizes.most_common(1)[0][0] if sizes else 12.0
+        size = round(w["size"] * 2) / 2
+        sizes[size] = sizes.get(size, 0) + len(w["text"])
+    return max(sizes, key=sizes.__getitem__) if sizes else 12.0
 
 
 def _drop_superscripts(row: list[dict], small_ratio: float) -> list[dict]:
@@ -76,9 +79,8 @@ def _main_size(row: list[dict]) -> float:
 
 
 def _line(row: list[dict]) -> _Line:
-    return _Line(nfc(join_words(row)), min(w["x0"] for w in row), max(w["x1"] for w in row),
-                 min(w["top"] for w in row), max(w["bottom"] for w in row), _main_size(row),
-                 all(w.get("bold") for w in row), number_confidences(row))
+    return _Line(nfc(join_words(row)), min(map(_X0, row)), max(map(_X1, row)), min(map(_TOP, row)),
+                 max(map(_BOTTOM, row)), _main_size(row), all(w.get("bold") for w in row), number_confidences(row))
 
 
 def _lines(rows: list[list[dict]]) -> list[_Line]:
@@ -187,7 +189,7 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
     words, edges = ocr.read(page, page_no, words)
     # ──
     decode_pdf_words(words, stats)  # legacy TCVN3/VNI fonts (.VnTime, VNI-Times): decoded by font name
-    stats["chars"] += sum(len(w["text"]) for w in words)
+    stats["chars"] += sum(map(len, map(_TEXT, words)))
     if not words:
         return [], []
     rules = page_edges(page, height) if edges is None else edges  # drawn rules, or a scan's (OCR)
