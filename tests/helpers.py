@@ -27,13 +27,6 @@ MISREAD = {
     "camau-papi-2020.pdf": "the sub-dimension row 'd) Quyết tâm chống tham nhũng của chính quyền địa phương | "
                            "2,01 | 2,02' that opens page 2 under the repeated header is glued to the label of the "
                            "last row of page 1 ('c) Công bằng trong tuyển dụng …'); its two values are lost",
-    "ninhbinh-sipas-2024.pdf": "borderless criteria table over three pages, header on the first only: part A's 28 "
-                               "rows (pp. 1-2) are read as a units table (label = the header 'Năm 2023'/'Năm "
-                               "2024', entity = the change cell's decimals, '+1,39' -> '39'): 56 wrong values; "
-                               "part B (p. 3, after a page break, no header) loses its 44 values and its change "
-                               "column '+1,37' … is loaded as 21 values of 2024 labelled with the last line of "
-                               "the wrapped label; 'nhóm Kết quả dịch vụ … cao nhất (85,97%); nhóm Sự tham gia "
-                               "… thấp nhất (82,07%)' and '(từ 82,25% xuống 82,09%)' give no value",
 }
 
 

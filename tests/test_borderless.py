@@ -86,3 +86,26 @@ def test_yenbai_part_b_labels_stay_with_their_rows():
     by_label = {row[-4]: row[-3:] for row in rows}
     assert by_label["Mức độ hài lòng đối với việc cung ứng dịch vụ hành chính công"] == ["82,52%", "81,12%", "+1,40%"]
     assert by_label["Tiếp cận dịch vụ"] == ["82,09%", "81,28%", "+0,81%"]
+
+
+def test_ninhbinh_table_over_three_pages_keeps_each_row_and_ends_before_the_text():
+    """Ninh Bình: one borderless table over three pages with its header on the first only; part B
+    (page 3, a second Word table) sets its values on the last line of each label and its row numbers
+    centred, so a label of three lines carries its number on the middle line ('25 ghế ngồi …'). Every
+    printed row is one row (its number, its whole label, its two values), in order, and the paragraph
+    under the table ('Xét theo nhóm tiêu chí, … (85,97%); …') stays text, not rows of the table."""
+    sys.path.insert(0, str(FIXTURES))
+    from documents.ninhbinh import build_rows
+
+    parts, _total = build_rows()
+    printed = [[r.stt, r.label, f"{r.v23:.2f}".replace(".", ","), f"{r.v24:.2f}".replace(".", ",")]
+               for part, rows in parts for r in (part, *rows)]
+    path = FIXTURES / "ninhbinh-sipas-2024.pdf"
+    tables = _tables(path)
+    assert len(tables) == 1 and tables[0].pages == [1, 2, 3]
+    rows = [[_text(c) for c in row] for row in tables[0].grid[1:]]
+    assert [row[:4] for row in rows] == printed
+    data = path.read_bytes()
+    texts = [b.text for b in read_document(path, hashlib.sha256(data).hexdigest(), data).blocks
+             if not isinstance(b, Table)]
+    assert any(t.startswith("Xét theo nhóm tiêu chí, nhóm Kết quả dịch vụ") and "(85,97%)" in t for t in texts)

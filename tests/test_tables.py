@@ -73,3 +73,24 @@ def test_columns_named_by_place_give_each_place_its_own_value(tmp_path):
     assert sorted((o.entity, o.criterion, o.value) for o in obs) == [
         ("Cả nước", "papi.environment", 3.5412), ("Cả nước", "papi.participation", 5.0021),
         ("Lai Châu", "papi.environment", 3.6816), ("Lai Châu", "papi.participation", 5.2363)]
+
+
+def test_change_column_with_the_unit_above_it_is_a_change_not_an_entity(tmp_path):
+    """'Đơn vị tính: %' printed over the last column joins its header ('Đơn vị tính: % Tăng (+), giảm (-)'):
+    the column is the change (not values, not an entity column 'Đơn vị …'), and the rows are the province's
+    criteria for the two years."""
+    d = docx.Document()
+    for line in ("ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", "Số: 77/BC-UBND",
+                 "BÁO CÁO Kết quả Chỉ số hài lòng (SIPAS) năm 2024 của tỉnh Ninh Bình", "2. Kết quả theo tiêu chí"):
+        d.add_paragraph(line)
+    t = d.add_table(rows=3, cols=5)
+    for r, row in enumerate([("TT", "Nội dung", "Năm 2023", "Năm 2024", "Đơn vị tính: %\nTăng (+), giảm (-)"),
+                             ("I", "Tiếp cận dịch vụ", "83,69", "85,06", "+1,37"),
+                             ("II", "Thủ tục hành chính", "84,22", "85,52", "+1,30")]):
+        for c, v in enumerate(row):
+            t.cell(r, c).text = v
+    d.save(tmp_path / "change.docx")
+    obs = exported(process_file(tmp_path / "change.docx").interpretation)
+    assert sorted((o.entity, o.year, o.label, o.value) for o in obs) == [
+        ("Ninh Bình", 2023, "Thủ tục hành chính", 84.22), ("Ninh Bình", 2023, "Tiếp cận dịch vụ", 83.69),
+        ("Ninh Bình", 2024, "Thủ tục hành chính", 85.52), ("Ninh Bình", 2024, "Tiếp cận dịch vụ", 85.06)]

@@ -11,11 +11,18 @@ from chiso.extract.pdf_words import group_lines, join_words
 from chiso.extract.settings import PdfSettings
 from chiso.model import Cell, Table
 
+_ROW_MARK = re.compile(r"(?:\d{1,3}|[IVXLC]{1,6}|[A-ZĐ])[.)]?")
+
 
 def _group_blocks(pieces: list[Piece], size: float, settings: PdfSettings) -> list[list[Piece]]:
+    """Lines of a text column in blocks parted by a blank: merged group labels. A row mark alone
+    ('V', '24', 'B.') is a block of its own however close it stands: a column of row numbers
+    centred beside wrapped labels sets them closer than a blank line apart."""
     blocks: list[list[Piece]] = []
     for p in pieces:
-        if blocks and p.line.top - blocks[-1][-1].line.bottom <= settings.borderless_block_gap * size:
+        if _ROW_MARK.fullmatch(p.text.strip()) or (blocks and _ROW_MARK.fullmatch(blocks[-1][-1].text.strip())):
+            blocks.append([p])
+        elif blocks and p.line.top - blocks[-1][-1].line.bottom <= settings.borderless_block_gap * size:
             blocks[-1].append(p)
         else:
             blocks.append([p])

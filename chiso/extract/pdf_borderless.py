@@ -52,9 +52,21 @@ def _make_line(words: list[dict], settings: PdfSettings) -> Line:
         right_gap = words[i + 1]["x0"] - w["x1"] if i + 1 < len(words) else gap
         if left_gap >= gap and right_gap >= gap:
             line.numbers.append(w)
-    if len(line.numbers) == 1 and len(words) == 1:
+    if len(line.numbers) == 1 and (len(words) == 1 or _numbers_a_wrapped_label(line)):
         line.numbers = []  # a lone number (page number, marker) is not a table row
     return line
+
+
+def _numbers_a_wrapped_label(line: Line) -> bool:
+    """A row number centred beside the middle line of a label wrapped over three or more lines
+    ('25 ghế ngồi giải quyết công việc …' between 'Bộ phận Một cửa có đủ ghế ngồi chờ,' and the
+    line with the row's values): the words after it continue the label (lower case), so the line
+    is not a row of its own; its values stand on another line."""
+    first, rest = line.words[0], line.words[1:]
+    if line.numbers[0] is not first or not re.fullmatch(r"\d{1,2}\.?", first["text"].strip()):
+        return False
+    letter = next((ch for ch in rest[0]["text"] if ch.isalpha()), "") if rest else ""
+    return letter.islower()
 
 
 def _is_running_text(line: Line, first_number_x: float, settings: PdfSettings) -> bool:
@@ -77,6 +89,12 @@ def _first_value_x(lines: list[Line]) -> float:
     return min(w["x0"] for w in (values or [w for ln in lines for w in ln.numbers]))
 
 
+def _values_x(line: Line) -> float | None:
+    """The leftmost value of a line (row numbers not counted), None for a line with a row number only."""
+    values = [w["x0"] for w in line.numbers if not re.fullmatch(r"\d{1,2}\.?", w["text"])]
+    return min(values) if values else None
+
+
 def _regions(lines: list[Line], settings: PdfSettings) -> list[Region]:
     regions: list[Region] = []
     i = 0
@@ -84,6 +102,10 @@ def _regions(lines: list[Line], settings: PdfSettings) -> list[Region]:
         if not lines[i].numbers:
             i += 1
             continue
+        # where the values begin: a line holding only its row number (a wrapped label's middle line
+        # carries the STT) must not pull it left to the STT column, or running text below the table
+        # would no longer cross it and be taken in
+        value_x = _values_x(lines[i])
         first_x = _first_value_x([lines[i]])
         j = i
         k = i + 1
@@ -91,7 +113,11 @@ def _regions(lines: list[Line], settings: PdfSettings) -> list[Region]:
             ln = lines[k]
             if ln.top - lines[k - 1].bottom > settings.borderless_max_line_gap * ln.size:
                 break
-            if ln.numbers:
+            x = _values_x(ln) if ln.numbers else None
+            if x is not None:
+                value_x = x if value_x is None else min(value_x, x)
+                first_x = value_x
+            elif ln.numbers and value_x is None:
                 first_x = min(first_x, _first_value_x([ln]))
             if _is_running_text(ln, first_x, settings):
                 break

@@ -25,14 +25,14 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # the country's lowest and highest: nobody's value (read neither as the province's nor as a place's)
     ("extreme", re.compile(r"(thấp|cao|nhỏ|lớn)\s*nhất\s*(?:của\s*)?(?:cả\s*nước|toàn\s*quốc|63\s*tỉnh)"
                            r"|^(min|max|tối\s*thiểu|tối\s*đa)\s*(?:cả\s*nước|toàn\s*quốc)|trung\s*vị")),
-    ("change", re.compile(r"tăng\s*(\(\+\))?\s*/\s*giảm|tăng,\s*giảm|chênh\s*lệch|so\s*sánh|^\+\s*/\s*-$|^\(\+/-\)"
+    ("change", re.compile(r"tăng\s*(\(\+\))?\s*[,/]\s*giảm|chênh\s*lệch|so\s*sánh|^\+\s*/\s*-$|^\(\+/-\)"
                           r"|biến\s*động")),
     ("max", re.compile(r"điểm\s*(chuẩn|tối\s*đa)|thang\s*điểm|điểm\s*tối\s*đa")),
     ("self", re.compile(r"tự\s*(đánh\s*giá|chấm)")),
     ("rank", re.compile(r"xếp\s*(hạng|thứ)|thứ\s*hạng|^hạng$")),
     ("responsible", re.compile(r"(cơ\s*quan|đơn\s*vị|sở)\s*(chủ\s*trì|phụ\s*trách|thực\s*hiện|được\s*giao|phối\s*hợp)"
                                r"|chịu\s*trách\s*nhiệm")),
-    ("entity", re.compile(r"tên\s*(cơ\s*quan|đơn\s*vị|địa\s*phương|huyện|sở)|^(cơ\s*quan|đơn\s*vị|địa\s*phương)"
+    ("entity", re.compile(r"tên\s*(cơ\s*quan|đơn\s*vị|địa\s*phương|huyện|sở)|^(cơ\s*quan|đơn\s*vị(?!\s*tính)|địa\s*phương)"
                           r"|sở,\s*ban,\s*ngành|^(huyện|tỉnh|tỉnh,\s*thành\s*phố|đơn\s*vị\s*hành\s*chính)")),
     ("value", re.compile(r"thẩm\s*định|điểm\s*(đạt|số)|kết\s*quả|^điểm|chỉ\s*số|tỷ\s*lệ|\(%\)|^%$|giá\s*trị")),
     ("label", re.compile(r"tiêu\s*chí|nội\s*dung|lĩnh\s*vực|chỉ\s*tiêu|nhóm|trục|hạng\s*mục")),
