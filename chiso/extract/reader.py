@@ -63,9 +63,9 @@ def repair_legacy_fonts(doc: ExtractedDocument) -> ExtractedDocument:
     items = _text_items(doc)
     if not doc.stats.get(FONT_TEXT):
         legacy = [(obj, t) for obj, t in items if not has_unicode_vietnamese(t)]
-        unicode_letters = sum(_letters(t) for obj, t in items if has_unicode_vietnamese(t))
         encoding = legacy_encoding(" ".join(t for _, t in legacy)[:200_000])
-        if encoding and sum(_letters(t) for _, t in legacy) >= unicode_letters and \
+        if encoding and sum(_letters(t) for _, t in legacy) >= \
+                sum(_letters(t) for obj, t in items if has_unicode_vietnamese(t)) and \
                 any(_letters(t) >= 40 and legacy_encoding(t) == encoding for _, t in legacy):
             for obj, text in legacy:
                 obj.text = decode_legacy(text, encoding)
@@ -95,7 +95,7 @@ def _text_items(doc: ExtractedDocument) -> list[tuple[TextBlock | Cell, str]]:
 
 
 def _letters(text: str) -> int:
-    return sum(1 for c in text if c.isalpha())
+    return sum(map(str.isalpha, text))
 
 
 _CONVERTED_KINDS = {"doc": "legacy Word .doc", "rtf": "RTF"}
