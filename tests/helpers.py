@@ -19,11 +19,6 @@ DOCUMENTS = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".pdf", ".
 # Held-out families written before the readers were taught them: what chiso still misreads in each,
 # in words (the end-to-end test is a strict xfail for these, so a reading that starts to pass is seen).
 MISREAD = {
-    "huyen-mucangchai-par-2023": "a district's own PAR INDEX: the districts' average 'so với Chỉ số CCHC "
-                                 "bình quân của khối huyện, thị xã, thành phố (85,36%)' is read as the "
-                                 "district's value (label 'thị xã, thành phố') instead of par.block.districts "
-                                 "of Yên Bái; the raw points 'đạt 9,5/12 điểm (79,17%)' are exported; the "
-                                 "footnote's count '08 lĩnh vực' is loaded as Yên Bái's par.total 2022 = 8 points",
     "camau-papi-2020.pdf": "the sub-dimension row 'd) Quyết tâm chống tham nhũng của chính quyền địa phương | "
                            "2,01 | 2,02' that opens page 2 under the repeated header is glued to the label of the "
                            "last row of page 1 ('c) Công bằng trong tuyển dụng …'); its two values are lost",

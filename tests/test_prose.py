@@ -148,3 +148,45 @@ def test_a_range_bound_that_cannot_be_right_is_flagged(sentence, flagged):
     found = read_block(TextBlock(sentence, 1), ctx)
     assert any(f.code == "implausible_number" for f, _ in found.flags) is flagged
     assert not [o for o in found.observations if o.value in (3.6055, 59546, 5.9546, 1, 10)]
+
+
+def _district_report(tmp_path, *paragraphs):
+    """A district's own PAR INDEX report (UBND huyện Trạm Tấu, tỉnh Yên Bái), as DOCX, interpreted."""
+    import docx
+
+    from chiso.pipeline import process_file
+
+    d = docx.Document()
+    for line in ("ỦY BAN NHÂN DÂN", "HUYỆN TRẠM TẤU", "Số: 41/BC-UBND",
+                 "BÁO CÁO Kết quả Chỉ số cải cách hành chính năm 2023 của huyện Trạm Tấu",
+                 "Ngày 20/02/2024, Ủy ban nhân dân tỉnh Yên Bái công bố Chỉ số cải cách hành chính năm 2023 của "
+                 "các huyện, thị xã, thành phố.", "I. KẾT QUẢ CHỈ SỐ CCHC NĂM 2023 CỦA HUYỆN", *paragraphs):
+        d.add_paragraph(line)
+    d.save(tmp_path / "tramtau.docx")
+    return process_file(tmp_path / "tramtau.docx").interpretation
+
+
+def test_district_report_gives_the_districts_block_average_to_the_province(tmp_path):
+    interp = _district_report(tmp_path, "Chỉ số CCHC năm 2023 của huyện đạt 86,02%, xếp thứ 3/9 huyện, thị xã, "
+                              "thành phố. Tuy nhiên, Chỉ số CCHC của huyện thấp hơn 0,51% so với Chỉ số CCHC bình "
+                              "quân của khối huyện, thị xã, thành phố (86,53%).")
+    assert interp.meta.province == "Yên Bái"
+    obs = exported(interp)
+    block = _one(obs, 2023, 86.53)
+    assert block.entity == "Yên Bái" and block.label == "khối huyện, thị xã, thành phố"
+    assert _one(obs, 2023, 86.02).entity != "Yên Bái"  # the district's own value stays the district's
+    assert not find(obs, 2023, 0.51)
+
+
+def test_points_beside_their_rate_and_zero_padded_counts_are_not_values(tmp_path):
+    """'đạt 5,5/7 điểm (78,57%)': the rate is the area's value, its points only the basis (not exported,
+    as a table's 'Điểm đạt được' beside 'Tỷ lệ đạt'); '… năm 2022: 08 lĩnh vực' is a count."""
+    interp = _district_report(tmp_path, "Chỉ số CCHC năm 2023 của huyện đạt 86,02%.",
+                              "Lĩnh vực có điểm thấp nhất là Cải cách tài chính công, đạt 5,5/7 điểm (78,57%), do "
+                              "việc giao quyền tự chủ cho đơn vị sự nghiệp còn chậm.",
+                              "Bộ Chỉ số cải cách hành chính của các huyện ban hành ngày 15/7/2022: 08 lĩnh vực, "
+                              "thang điểm 100.")
+    obs = exported(interp)
+    assert not find(obs, 2023, 5.5) and not find(obs, 2022, 8.0) and not find(obs, 2023, 8.0)
+    points = [o for o in interp.observations if o.measure == "score_points"]
+    assert [(o.label, o.value, o.max) for o in points] == [("Cải cách tài chính công", 5.5, 7.0)]

@@ -21,7 +21,7 @@ _LOCAL = re.compile(r"(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+
 _GENERIC_AGENCY = re.compile(r"(?:Sở|Ban)\s+" + _CAP + r"\w*(?:(?:\s+(?:và|-|&)\s+|\s+|,\s+(?=" + _CAP + r"))"
                              + _CAP + r"\w*){0,5}")
 _BLOCK = re.compile(r"khối\s+(?:các\s+)?(?:sở,\s*ban,\s*ngành(?:\s+tỉnh)?|(?:Ủy\s+ban\s+nhân\s+dân|UBND)\s+(?:các\s+)?"
-                    r"(?:huyện|cấp\s+huyện|xã|cấp\s+xã)(?:,\s*(?:thị\s+xã|thành\s+phố))*|huyện(?:,\s*thành\s+phố)?)", re.I)
+                    r"(?:huyện|cấp\s+huyện|xã|cấp\s+xã)(?:,\s*(?:thị\s+xã|thành\s+phố))*|huyện(?:,\s*(?:thị\s+xã|thành\s+phố))*)", re.I)
 
 
 @dataclass(frozen=True)

@@ -172,13 +172,14 @@ def _rank_in_words(obs: RawObservation, before: str, between: str, sentence: str
 
 
 def _observation(m: Mention, label: str, year: int, nm: NumberMatch, ctx: ProseContext, source) -> RawObservation:  # noqa: ANN001
-    """A block's values are the province's, its name part of the criterion (its own index,
-    or its group for a component); an agency's or district's are its own."""
+    """A block's values are the province's (also in a district's report on itself: 'bình quân của khối
+    huyện, thị xã, thành phố'), its name part of the criterion (its own index, or its group for a
+    component); an agency's or district's are its own."""
     rd = nm.reading
     unit = rd.unit if rd.unit in ("%", "points") else ctx.unit
     if m.kind == "block":
         own = not label or label == m.name  # the block's own index, or one of its components
-        return RawObservation(index=ctx.index, year=year, entity=ctx.entity, label=label or m.name,
+        return RawObservation(index=ctx.index, year=year, entity=ctx.province or ctx.entity, label=label or m.name,
                               group=None if own else m.name, value=rd.value, unit=unit, max=rd.max,
                               decimals=rd.decimals, source=source)
     return RawObservation(index=ctx.index, year=year, entity=m.name, label=label or families()[ctx.index].short_label,

@@ -142,6 +142,7 @@ def _take_earlier_ranks(clause: str, state: _State, found: Findings) -> None:
 _LEAD_YEAR = re.compile(r"\s*(?:trong\s+|tính\s+đến\s+|đến\s+)?năm\s+(20[0-4]\d)\s*,", re.I)
 _CRITERION_NUMBER = re.compile(r"tiêu\s+chí(?:\s+thành\s+phần)?\s+(\d{1,2}(?:\.\d{1,2}){1,3})\b", re.I)
 _SELF = re.compile(r"tự\s+(?:đánh\s+giá|chấm)", re.I)
+_RATE_AFTER = re.compile(r"\s*\(\s*(?:đạt\s+|bằng\s+)?(?:tỷ\s+lệ\s+)?" + NUM + r"\s*%\s*\)")
 
 
 def _is_value_position(clause: str, nm: NumberMatch, ctx: ProseContext, target: bool) -> bool:
@@ -160,6 +161,8 @@ def _is_value_position(clause: str, nm: NumberMatch, ctx: ProseContext, target: 
     if rd.unit == "count" or (rd.unit is None and rd.max is None and "." not in rd.text and "," not in rd.text
                               and ctx.unit == "%"):
         return False
+    if rd.unit is None and rd.max is None and re.fullmatch(r"0\d", rd.text.strip()):
+        return False  # '08 lĩnh vực', '02 chỉ số': a count written with its leading zero, never a score
     return not re.match(r"\s*/\s*\d", clause[nm.end: nm.end + 3])
 
 
@@ -243,6 +246,8 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
                          number=cited.group(1) if cited else None, year_stated=bool(years or state.year))
     if _SELF.search(clause[: nm.start]) and not re.search(r"thẩm\s+định", clause, re.I):
         obs.measure = "self_assessed"  # "Tổng điểm tỉnh tự đánh giá … là 65/66,5 điểm": not the appraised score
+    elif rd.unit == "points" and rd.max is not None and _RATE_AFTER.match(clause, nm.end):
+        obs.measure = "score_points"  # "đạt 9,5/12 điểm (79,17%)": the raw points behind the rate, as a table's
     rk = RANK_AT.search(clause, nm.end)
     between = re.sub(r"\([^()]*\)", "", clause[nm.end: rk.start()]) if rk else ""
     if rk and not PREV.search(between) and not PREV_RANK.match(clause, rk.start() - 1):

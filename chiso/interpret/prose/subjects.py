@@ -42,6 +42,9 @@ _NATIONAL_AVERAGE = re.compile(r"(?:điểm|chỉ\s+số)?\s*(?:trung\s+bình|b�
                                r"|(?:điểm|chỉ\s+số)\s+(?:của\s+)?(?:cả\s+nước|toàn\s+quốc)", re.I)
 _TOTAL_SCORE = re.compile(r"(?:tổng\s+điểm|điểm\s+tổng\s+hợp)(?:\s+năm\s+20\d\d)?(?:\s+(?:không|chưa)\b.*)?", re.I)
 _QUOTED_END = re.compile(r"[“\"][^“”\"]{3,200}[”\"]$")
+# "Lĩnh vực đạt tỷ lệ thấp nhất là Xây dựng …": the name follows the words that say which one it is
+_EXTREME_LEAD = re.compile(r"^(?:(?:đạt|có)\s+(?:tỷ\s+lệ|điểm(?:\s+số)?|mức\s+độ\s+hài\s+lòng)\s+)?(?:cao|thấp)\s+nhất"
+                           r"\s+(?:là\s+)?", re.I)
 
 
 def subject_before(clause: str, pos: int) -> str:
@@ -123,7 +126,7 @@ def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
         return ctx.title_label or clean_label(subject), True
     intro = _INTRO.search(subject)
     if intro:
-        name = clean_label(intro.group("name"))
+        name = clean_label(_EXTREME_LEAD.sub("", intro.group("name")))
         name = re.sub(r"\s+(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+$", "", name).strip()
         if is_total(subject, ctx.index):
             return clean_label(subject), True
