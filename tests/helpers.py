@@ -19,9 +19,6 @@ DOCUMENTS = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".pdf", ".
 # Held-out families written before the readers were taught them: what chiso still misreads in each,
 # in words (the end-to-end test is a strict xfail for these, so a reading that starts to pass is seen).
 MISREAD = {
-    "camau-papi-2020.pdf": "the sub-dimension row 'd) Quyết tâm chống tham nhũng của chính quyền địa phương | "
-                           "2,01 | 2,02' that opens page 2 under the repeated header is glued to the label of the "
-                           "last row of page 1 ('c) Công bằng trong tuyển dụng …'); its two values are lost",
 }
 
 

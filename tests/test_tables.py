@@ -94,3 +94,15 @@ def test_change_column_with_the_unit_above_it_is_a_change_not_an_entity(tmp_path
     assert sorted((o.entity, o.year, o.label, o.value) for o in obs) == [
         ("Ninh Bình", 2023, "Thủ tục hành chính", 84.22), ("Ninh Bình", 2023, "Tiếp cận dịch vụ", 83.69),
         ("Ninh Bình", 2024, "Thủ tục hành chính", 85.52), ("Ninh Bình", 2024, "Tiếp cận dịch vụ", 85.06)]
+
+
+def test_lettered_row_opening_the_next_page_is_a_row_of_its_own():
+    """Cà Mau: a ruled table whose page 2 opens (under the repeated header) with 'd) Quyết tâm chống tham nhũng …':
+    a lower-case start continues a cell cut by the page break, but a list letter opens the next row."""
+    doc = read_pdf(FIXTURES / "camau-papi-2020.pdf", "x")
+    t = next(t for t in doc.tables if len(t.pages) > 1)
+    labels = [" ".join(t.text(r, 0).split()) for r in range(t.n_rows)]
+    c = labels.index("c) Công bằng trong tuyển dụng nhân lực vào khu vực công")
+    assert labels[c + 1] == "d) Quyết tâm chống tham nhũng của chính quyền địa phương"
+    assert [t.text(c + 1, k) for k in (1, 2)] == ["2,01", "2,02"]
+    assert sum(label.startswith("Năm") or label == "Nội dung" for label in labels) == 1  # the header once

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from chiso.extract.borderless_parts import NUMBERED
 from chiso.model import Cell, Table
 
 
@@ -35,7 +36,8 @@ def stitch(prev: Table, cont: Table) -> None:
             numeric_above = bool(re.search(r"\d", above.text)) and not re.search(r"[a-zà-ỹ]{3}", above.text.lower())
             if not reaches_bottom or numeric_above:
                 continue
-            if (txt == "" and spans) or (txt[:1].islower() and c == above.col):
+            # lower case continues the cell cut by the page break, unless it opens a list item ('d) Quyết …')
+            if (txt == "" and spans) or (txt[:1].islower() and c == above.col and not NUMBERED.match(txt)):
                 if txt:
                     above.text = above.text.rstrip() + "\n" + txt
                 replace[id(first)] = above
