@@ -190,3 +190,25 @@ def test_points_beside_their_rate_and_zero_padded_counts_are_not_values(tmp_path
     assert not find(obs, 2023, 5.5) and not find(obs, 2022, 8.0) and not find(obs, 2023, 8.0)
     points = [o for o in interp.observations if o.measure == "score_points"]
     assert [(o.label, o.value, o.max) for o in points] == [("Cải cách tài chính công", 5.5, 7.0)]
+
+
+@pytest.mark.parametrize("compared", [True, False], ids=["year-compared-printed", "no-year-printed"])
+def test_from_to_without_years_is_from_the_compared_year_to_the_reports(tmp_path, compared):
+    """'01 tiêu chí giảm là “…” (từ 80,10% xuống 79,94%)': the years are those the report compares (printed in
+    an earlier paragraph, 'so với năm 2023'); where no year compared with is printed, neither is read (their years
+    would be a guess)."""
+    import docx
+
+    from chiso.pipeline import process_file
+
+    d = docx.Document()
+    for line in ("ỦY BAN NHÂN DÂN TỈNH HÀ NAM", "Số: 88/BC-UBND",
+                 "BÁO CÁO Kết quả Chỉ số hài lòng (SIPAS) năm 2024 của tỉnh Hà Nam",
+                 "Chỉ số SIPAS năm 2024 của tỉnh đạt 83,40%" + (", tăng 1,02% so với năm 2023." if compared else "."),
+                 "Có 38/39 tiêu chí tăng, 01 tiêu chí giảm là “Đường giao thông ở địa phương tốt hơn” (từ 80,10% "
+                 "xuống 79,94%)."):
+        d.add_paragraph(line)
+    d.save(tmp_path / "hanam.docx")
+    obs = exported(process_file(tmp_path / "hanam.docx").interpretation)
+    got = sorted((o.year, o.value) for o in obs if "giao thông" in o.label)
+    assert got == ([(2023, 80.10), (2024, 79.94)] if compared else [])

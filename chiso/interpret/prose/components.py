@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from chiso.interpret.prose.context import RANK_AT, RANK_VERB, Findings, ProseContext, Sources, set_rank
+from chiso.interpret.prose.context import NUM, RANK_AT, RANK_VERB, Findings, ProseContext, Sources, set_rank
 from chiso.interpret.prose.items import earlier_years
 from chiso.model import RawObservation
 from chiso.normalize.numbers import find_numbers
@@ -238,4 +238,33 @@ def read_from_to(text: str, ctx: ProseContext, src: Sources) -> Findings:
                     unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, decimals=rd.decimals,
                     source=src(m.group(0)), is_total=total))
         ctx.claim(m.start(), m.end())
+    found.observations += _bare_from_to(text, ctx, src)
     return found
+
+
+_COMPARED = re.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?năm\s+(20[0-4]\d)", re.I)
+_FROM_TO_BARE = re.compile(r"[“\"](?P<name>[^“”\"]{3,200})[”\"]\s*\(\s*từ\s+(?P<v1>" + NUM + r"\s*(?:%|điểm))\s+"
+                           r"(?:xuống|lên|giảm\s+xuống|tăng\s+lên)\s+(?:còn\s+)?(?P<v2>" + NUM + r"\s*(?:%|điểm))\s*\)", re.I)
+
+
+def _bare_from_to(text: str, ctx: ProseContext, src: Sources) -> list[RawObservation]:
+    """`01 tiêu chí giảm là “Nước sinh hoạt …” (từ 82,25% xuống 82,09%)`: a from-to without its years is
+    from the year the report compares with to the report's year. The year compared with must be printed,
+    in this block or an earlier one (`… so với năm 2023`), and be the only one there: it is never guessed."""
+    years = {int(y) for y in _COMPARED.findall(text)}
+    if ctx.report_year is not None and years:
+        ctx.memory["compared_year"] = years.pop() if len(years) == 1 and max(years) < ctx.report_year else None
+    earlier = ctx.memory.get("compared_year")
+    out: list[RawObservation] = []
+    if ctx.report_year is None or earlier is None:
+        return out
+    for m in _FROM_TO_BARE.finditer(text):
+        for v, year in (("v1", earlier), ("v2", ctx.report_year)):
+            rd = find_numbers(m.group(v))[0].reading
+            if rd.ok and not ctx.is_claimed(m.start(v)):
+                out.append(RawObservation(
+                    index=ctx.index, year=year, entity=ctx.entity, label=clean_label(m.group("name")),
+                    value=rd.value, unit=rd.unit if rd.unit in ("%", "points") else ctx.unit,
+                    decimals=rd.decimals, source=src(m.group(0)), year_stated=False))
+        ctx.claim(m.start(), m.end())
+    return out
