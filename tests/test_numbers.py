@@ -19,6 +19,8 @@ from chiso.normalize.numbers import find_numbers, format_vi, read_number, read_r
         ("– 1,5", -1.5, None, None),
         ("43.4796", 43.4796, None, None),
         ("36.630 phiếu", 36630, "count", None),
+        ("8 lĩnh vực", 8, "count", None),  # 'the 8 areas' of the PAR INDEX: a count, not a score
+        ("3 nhóm", 3, "count", None),
         ("3.910.020", 3910020, None, None),
         ("2.285,44", 2285.44, None, None),
         ("60,642/66,5 điểm", 60.642, "points", 66.5),

@@ -23,6 +23,7 @@ COUNT_WORDS = (
     "phiếu", "người", "hồ sơ", "lượt", "văn bản", "cơ quan", "đơn vị", "thủ tục", "tthc",
     "hộ", "xã", "huyện", "tỉnh", "kiến nghị", "phản ánh", "cuộc", "lớp", "đồng", "triệu",
     "tỷ", "học viên", "cán bộ", "công chức", "mẫu", "câu hỏi", "tiêu chí", "chỉ số", "nội dung",
+    "lĩnh vực", "nhóm",
 )
 
 # A numeric token: optional sign, digits with . and , separators (possibly broken), optional
