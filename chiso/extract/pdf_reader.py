@@ -53,10 +53,14 @@ class _Line:
 
 def _body_size(words: list[dict]) -> float:
     """The size (to half a point) that carries most letters of the page (the first such on a tie)."""
-    sizes: dict[float, int] = {}
+    letters: dict[float, int] = {}  # by the size as printed (few per page), then rounded in order of first use
     for w in words:
-        size = round(w["size"] * 2) / 2
-        sizes[size] = sizes.get(size, 0) + len(w["text"])
+        size = w["size"]
+        letters[size] = letters.get(size, 0) + len(w["text"])
+    sizes: dict[float, int] = {}
+    for size, n in letters.items():
+        half = round(size * 2) / 2
+        sizes[half] = sizes.get(half, 0) + n
     return max(sizes, key=sizes.__getitem__) if sizes else 12.0
 
 
@@ -69,7 +73,10 @@ def _drop_superscripts(row: list[dict], small_ratio: float) -> list[dict]:
 def _main_size(row: list[dict]) -> float:
     """The font size that carries most of the line's letters (the first such size on a tie)."""
     first = row[0]["size"]
-    if all(w["size"] == first for w in row):  # most lines: one size
+    for w in row:
+        if w["size"] != first:
+            break
+    else:  # most lines: one size
         return round(first, 1)
     weight: dict[float, int] = {}
     for w in row:

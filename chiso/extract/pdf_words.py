@@ -266,10 +266,10 @@ class _Glyphs:
         else:
             chars = [page_text[i] for i in index.tolist()]
             texts = ["".join(chars[s:e]) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-        return PageWords({"text": t, "x0": a, "x1": b, "top": tp, "bottom": bt, "size": sz, "baseline": bl,
-                          "bold": bd, "font": f}
-                         for t, a, b, tp, bt, sz, bl, bd, f in zip(texts, x0s, x1s, tops, bottoms, sizes, baselines,
-                                                                    bolds, fonts, strict=True))
+        return PageWords([{"text": t, "x0": a, "x1": b, "top": tp, "bottom": bt, "size": sz, "baseline": bl,
+                           "bold": bd, "font": f}
+                          for t, a, b, tp, bt, sz, bl, bd, f in zip(texts, x0s, x1s, tops, bottoms, sizes, baselines,
+                                                                     bolds, fonts, strict=True)])
 
 
 class PageWords(list):
