@@ -19,9 +19,6 @@ DOCUMENTS = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".pdf", ".
 # Held-out families written before the readers were taught them: what chiso still misreads in each,
 # in words (the end-to-end test is a strict xfail for these, so a reading that starts to pass is seen).
 MISREAD = {
-    "binhdinh-papi-2024": "PAPI results as a bulleted list: the total bullet opening 'Về tổng thể:' takes that "
-                          "lead-in as its label, a count '06/08 chỉ số nội dung' is read as a score, 'tăng từ 4,41 "
-                          "điểm lên 4,52 điểm' gives 4,41 as 2024, and the national average of one dimension is missed",
     "laocai-moi-par-2024": "a merged province's report on the two old provinces: the area table whose columns are "
                            "'Tỉnh Lào Cai (cũ) | Tỉnh Yên Bái (cũ)' gives no value, and the second old province's "
                            "survey part ('điểm điều tra xã hội học đạt 29,12/32 điểm') is missed",

@@ -23,6 +23,7 @@ from chiso.interpret.prose.components import (
 from chiso.interpret.prose.context import Findings, NationalStatement, ProseContext, RankStatement, Sources
 from chiso.interpret.prose.entity_values import read_entity_values
 from chiso.interpret.prose.items import read_items
+from chiso.interpret.prose.national_named import read_named_nationals
 from chiso.interpret.prose.others import (
     read_broken_numbers,
     read_named_extremes,
@@ -63,6 +64,7 @@ READERS: list[ProseReader] = [
     ProseReader("named_extremes", read_named_extremes),
     ProseReader("rank_statement", read_rank_statements, in_share_bullets=True),
     ProseReader("national_value", read_nationals, in_share_bullets=True),
+    ProseReader("national_named", read_named_nationals),
 ]
 
 

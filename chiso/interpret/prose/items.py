@@ -24,10 +24,11 @@ from chiso.normalize.text import clean_label
 _ITEM = re.compile(
     r"^\s*(?P<marker>[-+•–]|[a-zđ]\)|\d{1,2}[.)])\s*"
     r"(?:(?P<kind>lĩnh\s+vực|trục(?:\s+nội\s+dung)?|nhóm(?:\s+tiêu\s+chí)?|chỉ\s+số\s+thành\s+phần)\s+"
-    r"(?P<num>\d{1,2}|[IVX]{1,4})\s*[:.]\s*)?"
+    r"(?P<num>\d{1,2}|[IVX]{1,4})\s*[:.]\s*"
+    r"|(?:chỉ\s+số\s+)?nội\s+dung\s+(?:thứ\s+)?(?P<dim>\d{1,2})\s*[:.–-]?\s*(?=[“\"A-ZĐÀ-Ỹ]))?"
     r"(?P<label>[^:;]{3,250}?)\s*:\s*(?P<rest>.+)$", re.I | re.S)
 _NOT_VALUE_BEFORE = re.compile(r"(?:tự\s+đánh\s+giá|tự\s+chấm|bị\s+trừ|trừ|tăng|giảm|chênh\s+lệch|hơn|xếp\s+(?:thứ|hạng)"
-                               r"(?:\s+thứ)?|đứng\s+thứ|hạng)\s*$", re.I)
+                               r"(?:\s+thứ)?|đứng\s+thứ|hạng|(?:cả\s+nước|toàn\s+quốc)(?:\s+(?:là|đạt))?)\s*$", re.I)
 _SELF_BEFORE = re.compile(r"tự\s+(?:đánh\s+giá|chấm)(?:\s+(?:là|đạt|được))?\s*$", re.I)
 
 
@@ -42,6 +43,8 @@ def read_items(text: str, ctx: ProseContext, src: Sources) -> Findings:
         return found
     nm, rd = value
     label = clean_label(m.group("label"))
+    if _OWN_SUBJECT.match(label) and _SUBJECT_VERB.search(text, rest_at, nm.start):
+        return found  # "- Về tổng thể: Chỉ số PAPI năm 2024 của tỉnh đạt 44,12 điểm": a sentence with its subject
     if re.search(r"\d\s*(?:%|điểm|/)", label):
         return found  # the colon belongs to an aside ("(năm 2022: 58,906 điểm)"), not to a label
     if TARGET.search(label) or re.search(r"(?:trên|dưới|khoảng|tối\s+thiểu|ít\s+nhất)\s*$", text[:nm.start]):
@@ -52,12 +55,18 @@ def read_items(text: str, ctx: ProseContext, src: Sources) -> Findings:
     group = ctx.memory.get("list_parent") if marker == "+" else None
     obs = RawObservation(index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=label, value=rd.value,
                          unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max, decimals=rd.decimals,
-                         source=src(text.strip()), group=group, number=m.group("num"), year_stated=False)
-    rk = RANK_AT.search(text, nm.end)
+                         source=src(text.strip()), group=group, number=m.group("num") or m.group("dim"),
+                         year_stated=False)
+    rise = _TO.match(text, nm.end) if _FROM_BEFORE.search(text, rest_at, nm.start) else None
+    end = nm.end
+    if rise:  # "tăng từ 4,41 điểm lên 4,52 điểm": the first figure is the earlier year's
+        found.observations += _from_to_item(obs, rise, ctx)
+        end = rise.end()
+    rk = RANK_AT.search(text, end)
     if rk:
         set_rank(obs, rk)
     found.observations.append(obs)
-    found.observations += earlier_years(text[nm.end:], obs, src)
+    found.observations += earlier_years(text[end:], obs, src)
     if marker != "+":
         ctx.memory["list_parent"] = label
     ctx.claim(0, len(text))  # the whole item
@@ -68,13 +77,37 @@ def _item_value(text: str, start: int):  # noqa: ANN202
     """The item's own score: a number with its maximum or unit, not a self-assessment or deduction."""
     for nm in find_numbers(text[start:]):
         rd = nm.reading
-        if not rd.ok or (rd.max is None and rd.unit not in ("%", "points")):
+        if not rd.ok or rd.unit == "count" or (rd.max is None and rd.unit not in ("%", "points")):
             continue
         before = text[start: start + nm.start]
         if _NOT_VALUE_BEFORE.search(before) or re.search(r"\(\s*$", before) or PREV.search(text, start + nm.start - 30 if nm.start > 30 else start, start + nm.end):
             continue
         return type(nm)(start + nm.start, start + nm.end, rd), rd
     return None
+
+
+# a lead-in before the colon ("Về tổng thể:", "Về kết quả chung:") when the text after it names its own subject
+_OWN_SUBJECT = re.compile(r"về\s", re.I)
+_SUBJECT_VERB = re.compile(r"chỉ\s+số\b[^:;]*?\s(?:đạt|là)\s*$", re.I)
+_FROM_BEFORE = re.compile(r"\btừ\s*$", re.I)
+_TO = re.compile(r"\s*(?:điểm\s*)?(?:năm\s+(?P<y1>20\d\d)\s*)?,?\s*(?:lên|xuống|tăng\s+lên|giảm\s+xuống)\s+(?:còn\s+)?"
+                 r"(?P<v2>" + NUM + r"(?:\s*/\s*" + NUM + r")?\s*(?:%|điểm))(?:\s+(?:năm\s+)?(?P<y2>20\d\d))?", re.I)
+
+
+def _from_to_item(obs: RawObservation, m: re.Match, ctx: ProseContext) -> list[RawObservation]:
+    """An item read `từ X lên Y`: `obs` (holding X) takes Y, of the year printed after it or the report's year;
+    X is kept for the year printed after it or the year the report compares with, never a guessed year."""
+    rd = find_numbers(m.group("v2"))[0].reading
+    if not rd.ok:
+        return []
+    prev = RawObservation(index=obs.index, year=obs.year, entity=obs.entity, label=obs.label, value=obs.value,
+                          unit=obs.unit, max=obs.max, decimals=obs.decimals, source=obs.source, group=obs.group,
+                          number=obs.number, year_stated=m.group("y1") is not None)
+    obs.value, obs.max, obs.decimals = rd.value, rd.max, rd.decimals
+    if m.group("y2"):
+        obs.year, obs.year_stated = int(m.group("y2")), True
+    prev.year = int(m.group("y1")) if m.group("y1") else ctx.memory.get("compared_year")
+    return [prev] if prev.year is not None and prev.year < obs.year else []
 
 
 # "; năm 2017 đạt 5,14 điểm", "; năm 2017: 7,50 điểm" after an item's own value (same group names as PREV)
