@@ -19,9 +19,6 @@ DOCUMENTS = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".pdf", ".
 # Held-out families written before the readers were taught them: what chiso still misreads in each,
 # in words (the end-to-end test is a strict xfail for these, so a reading that starts to pass is seen).
 MISREAD = {
-    "laocai-moi-par-2024": "a merged province's report on the two old provinces: the area table whose columns are "
-                           "'Tỉnh Lào Cai (cũ) | Tỉnh Yên Bái (cũ)' gives no value, and the second old province's "
-                           "survey part ('điểm điều tra xã hội học đạt 29,12/32 điểm') is missed",
 }
 
 

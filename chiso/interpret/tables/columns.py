@@ -125,6 +125,12 @@ def classify(t: Table, n_head: int) -> list[Column]:
             place = place_of(col.header)
             if place:
                 col.role, col.place = "place", place
+        elif col.role == "entity" and re.match(r"tỉnh\s+\S", col.header) and _mostly_figures(t, n_head, col.index):
+            # "Tỉnh Lào Cai (cũ) | Tỉnh Yên Bái (cũ)" in a merged province's report: one old province's
+            # figures per column, not a column of entity names
+            place = place_of(col.header)
+            if place:
+                col.role, col.place = "place", place
     # Two columns of one year that nothing else tells apart (a median or a second measure under a header
     # that was not understood): which is the province's value is unknown, so neither is read as such.
     years = [c.year for c in cols if c.role == "year"]
@@ -150,12 +156,20 @@ def classify(t: Table, n_head: int) -> list[Column]:
     return cols
 
 
+def _mostly_figures(t: Table, n_head: int, c: int) -> bool:
+    texts = [t.text(r, c).strip() for r in range(n_head, t.n_rows) if t.text(r, c).strip()]
+    return bool(texts) and sum(looks_numeric(x) for x in texts) >= 0.6 * len(texts)
+
+
 def place_of(header: str) -> str | None:
     h = re.sub(r"\(\s*(?:trung\s*bình|bình\s*quân)\s*\)", " ", header)  # "Toàn quốc (trung bình)"
     h = re.sub(r"\s+", " ", h).strip(" .:()")
     if re.fullmatch(r"(?:trung\s*bình\s*|bình\s*quân\s*)?(?:cả\s*nước|toàn\s*quốc)", h, re.I):
         return "Cả nước"
     h = re.sub(r"^(?:tỉnh|thành\s*phố|tp\.?)\s+", "", h, flags=re.I)
+    # "Tỉnh Yên Bái (cũ)": a province before the July 2025 merger, named as it was then (the strip above
+    # has already taken the closing parenthesis)
+    h = re.sub(r"\s*\(?\s*(?:cũ|trước\s+(?:khi\s+)?(?:hợp\s+nhất|sáp\s+nhập|sắp\s+xếp))$", "", h, flags=re.I)
     if not h or len(h) > 40:
         return None
     prov = resolve_province(h)

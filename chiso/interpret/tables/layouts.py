@@ -25,6 +25,7 @@ from chiso.interpret.tables.columns import YEAR_CELL
 from chiso.interpret.tables.entity_tables import read_entities
 from chiso.interpret.tables.score_tables import read_scores
 from chiso.interpret.tables.shape import TableShape
+from chiso.interpret.tables.totals import row_role
 from chiso.interpret.tables.year_tables import read_year_columns
 from chiso.model import RawObservation, Table
 from chiso.normalize.text import clean_text
@@ -91,7 +92,7 @@ def _read_paired(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObse
 
 def _read_places(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObservation]:
     """Criteria down the rows, one column per place (the province, the country)."""
-    label_col = shape.first("label")
+    label_col, max_col = shape.first("label"), shape.first("max")
     year = ctx.report_year
     if year is None or label_col is None:
         return []
@@ -100,14 +101,18 @@ def _read_places(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObse
         label = label_at(t, r, label_col.index)
         if not label:
             continue
+        mx = value(t, r, max_col.index, ctx) if max_col else None  # `Điểm tối đa`: every place's maximum
+        role = row_role(label, ctx.index, mx.value if mx else None)
+        if role == "sum":
+            continue
         for col in shape.of("place"):
             rd = value(t, r, col.index, ctx)
             if rd is None:
                 continue
             entity = ctx.entity if col.place == ctx.entity or (ctx.entity and col.place in ctx.entity) else col.place
             out.append(RawObservation(index=ctx.index, year=year, entity=entity or "", label=label, value=rd.value,
-                                      unit=unit_of(rd, col.header, ctx), max=rd.max, decimals=rd.decimals,
-                                      source=source(t, r, col.index), year_stated=False))
+                                      unit=unit_of(rd, col.header, ctx), max=mx.value if mx else rd.max,
+                                      decimals=rd.decimals, source=source(t, r, col.index), year_stated=False))
     return out
 
 
