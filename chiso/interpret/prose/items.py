@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from chiso.interpret.mentions import find_mentions
+from chiso.interpret.old_provinces import names_a_province
 from chiso.interpret.prose.context import NUM, RANK_AT, Findings, ProseContext, Sources, set_rank
 from chiso.interpret.prose.stated import PREV, TARGET, population_or_none
 from chiso.model import RawObservation
@@ -25,7 +26,7 @@ _ITEM = re.compile(
     r"^\s*(?P<marker>[-+•–]|[a-zđ]\)|\d{1,2}[.)])\s*"
     r"(?:(?P<kind>lĩnh\s+vực|trục(?:\s+nội\s+dung)?|nhóm(?:\s+tiêu\s+chí)?|chỉ\s+số\s+thành\s+phần)\s+"
     r"(?P<num>\d{1,2}|[IVX]{1,4})\s*[:.]\s*"
-    r"|(?:chỉ\s+số\s+)?nội\s+dung\s+(?:thứ\s+)?(?P<dim>\d{1,2})\s*[:.–-]?\s*(?=[“\"A-ZĐÀ-Ỹ]))?"
+    r"|(?:chỉ\s+số\s+)?nội\s+dung\s+(?:thứ\s+)?(?P<dim>\d{1,2})\s*[:.–-]?\s*(?=[“\"(\w]))?"
     r"(?P<label>[^:;]{3,250}?)\s*:\s*(?P<rest>.+)$", re.I | re.S)
 _NOT_VALUE_BEFORE = re.compile(r"(?:tự\s+đánh\s+giá|tự\s+chấm|bị\s+trừ|trừ|tăng|giảm|chênh\s+lệch|hơn|xếp\s+(?:thứ|hạng)"
                                r"(?:\s+thứ)?|đứng\s+thứ|hạng|(?:cả\s+nước|toàn\s+quốc)(?:\s+(?:là|đạt))?)\s*$", re.I)
@@ -43,8 +44,12 @@ def read_items(text: str, ctx: ProseContext, src: Sources) -> Findings:
         return found
     nm, rd = value
     label = clean_label(m.group("label"))
+    if m.group("dim") and re.fullmatch(r"\([^()]{3,}\)", label):  # "Nội dung 2 (Công khai, minh bạch …):"
+        label = clean_label(label[1:-1])
     if _OWN_SUBJECT.match(label) and _SUBJECT_VERB.search(text, rest_at, nm.start):
         return found  # "- Về tổng thể: Chỉ số PAPI năm 2024 của tỉnh đạt 44,12 điểm": a sentence with its subject
+    if names_a_province(label):
+        return found  # "- Tỉnh Yên Bái (cũ): Chỉ số CCHC năm 2024 đạt …": the place, not a criterion
     if re.search(r"\d\s*(?:%|điểm|/)", label):
         return found  # the colon belongs to an aside ("(năm 2022: 58,906 điểm)"), not to a label
     if TARGET.search(label) or re.search(r"(?:trên|dưới|khoảng|tối\s+thiểu|ít\s+nhất)\s*$", text[:nm.start]):
