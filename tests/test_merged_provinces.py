@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chiso.interpret.document import old_province_of
+from chiso.interpret.old_provinces import old_province_lead, old_province_of
 from chiso.interpret.tables.columns import place_of
 from chiso.model import DocumentMeta
 
@@ -33,3 +33,13 @@ def test_a_heading_on_an_old_province_names_the_entity_of_its_section(heading, m
 ])
 def test_an_old_province_column_is_that_province(header, place):
     assert place_of(header) == place
+
+
+@pytest.mark.parametrize(("text", "entity"), [
+    ("- Tỉnh Yên Bái (cũ): Chỉ số CCHC năm 2024 đạt 85,76/100 điểm", "Yên Bái"),
+    ("Đối với tỉnh Yên Bái (cũ), Chỉ số CCHC năm 2024 đạt 85,76/100 điểm", "Yên Bái"),
+    ("- Tỉnh Sơn La: Chỉ số CCHC năm 2024 đạt 85,76/100 điểm", None),
+    ("- Cải cách thể chế: đạt 7,9/9 điểm", None),
+])
+def test_a_lead_in_on_an_old_province_names_the_entity_of_its_paragraph(text, entity):
+    assert old_province_lead(text, AFTER) == entity

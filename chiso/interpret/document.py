@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from chiso.db.indices import default_unit, detect_indices, families, sort_indices
-from chiso.db.reference import mergers, resolve_province
 from chiso.interpret.coverage import measure
 from chiso.interpret.merge import merge_prose
 from chiso.interpret.meta import read_meta
 from chiso.interpret.national import SPREADSHEET_FORMATS, interpret_national
+from chiso.interpret.old_provinces import old_province_lead, old_province_of
 from chiso.interpret.prose import Findings, ProseContext, read_block
 from chiso.interpret.tables import TableContext, TableReading, interpret_table
 from chiso.model import (
@@ -30,7 +30,6 @@ from chiso.model import (
     Table,
     TextBlock,
 )
-from chiso.normalize.text import clean_text
 
 _HEADING = re.compile(
     r"^\s*(?:[IVX]{1,5}\s*[.)]|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]?\s+(?=\D)|[a-zđ]\s*\)|[A-ZĐ]\s*[.)])\s*\S")
@@ -102,7 +101,8 @@ def _read_text(block: TextBlock, state: _Reading) -> None:
             state.section_index = named[0] if named else state.primary
         return
     meta = state.meta
-    ctx = ProseContext(index=state.section_index, entity=state.section_entity or state.entity, province=meta.province,
+    entity = old_province_lead(block.text, meta) or state.section_entity or state.entity
+    ctx = ProseContext(index=state.section_index, entity=entity, province=meta.province,
                        report_year=meta.report_year, unit=default_unit(state.section_index),
                        heading=state.heading if block.kind == "paragraph" else "", title_label=state.title_label,
                        memory=state.memory)
@@ -118,27 +118,6 @@ def _read_table(block: Table, state: _Reading) -> None:
     state.table_layouts[block.number] = reading.layout
     state.table_readings[block.number] = reading
     state.flags += ctx.flags
-
-
-_OLD_PROVINCE = re.compile(r"^\W*(?:\d{1,2}|[a-zđ]|[IVX]{1,5})?\s*[.)]?\s*(?:đối\s+với\s+|kết\s+quả\s+(?:của\s+)?)?"
-                           r"tỉnh\s+(?P<name>[^()\d,;:]{2,30}?)\s*(?P<old>\(\s*cũ\s*\)|\bcũ)?\s*[.:]?$", re.I)
-
-
-def old_province_of(heading: str, meta: DocumentMeta) -> str | None:
-    """The old province a heading opens a section on, in a report of a province merged in July 2025
-    ("1. Tỉnh Yên Bái (cũ)" in UBND tỉnh Lào Cai's report): the section's figures are that province's.
-    Said so by "(cũ)", or by a province the merger table puts into the document's own."""
-    m = _OLD_PROVINCE.match(clean_text(heading))
-    if not m or not meta.province:
-        return None
-    old, own = resolve_province(m.group("name")), resolve_province(meta.province)
-    if old is None or own is None:
-        return None
-    if not m.group("old"):  # no "(cũ)": only a province merged into this one, in a report issued after the merger
-        new, effective = mergers().get(old.code, ("", None))
-        if new != own.code or effective is None or not meta.date or meta.date < effective.isoformat():
-            return None
-    return own.name if old.code == own.code else old.name
 
 
 def _title_label(title: str, index: str) -> str:

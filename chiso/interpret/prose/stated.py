@@ -61,6 +61,10 @@ class _Subject:
     is_total: bool
     entity: str
     broken_value: bool = False  # its value in this clause could not be read; earlier years cited still can
+    old_province: bool = False  # the entity is an old province printed as such ("tỉnh Yên Bái (cũ)")
+
+
+_PLACE_WORD = re.compile(r"\b(?:tỉnh|thành\s+phố|huyện|thị\s+xã|cả\s+nước|toàn\s+quốc)\b", re.I)
 
 
 @dataclass
@@ -103,6 +107,8 @@ def _clause_cuts(text: str) -> list[re.Match[str]]:
 def read_stated(text: str, ctx: ProseContext, src: Sources) -> Findings:
     found = Findings()
     state = _State()
+    if re.match(r"\s*(?:trong\s+đó|cụ\s+thể)\b", text, re.I):  # a paragraph going on about the last one's subject
+        state.last = ctx.memory.get("old_province_subject")
     start = 0
     for cut in [*_clause_cuts(text), None]:
         end = cut.start() if cut else len(text)
@@ -110,6 +116,7 @@ def read_stated(text: str, ctx: ProseContext, src: Sources) -> Findings:
         if clause.strip():
             _read_clause(clause, start, ctx, src, state, found)
         start = cut.end() if cut else len(text)
+    ctx.memory["old_province_subject"] = state.last if state.last and state.last.old_province else None
     return found
 
 
@@ -240,6 +247,9 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
     if year is None:
         return None
     entity = entity_in(subject, ctx)
+    old = entity != ctx.entity and bool(re.search(r"tỉnh\s+" + re.escape(entity) + r"\s*(?:\(\s*cũ\s*\)|cũ\b)", clause))
+    if entity == ctx.entity and state.last and state.last.old_province and not _PLACE_WORD.search(subject):
+        entity, old = state.last.entity, True  # "… tỉnh Yên Bái (cũ) đạt 85,76 điểm. Trong đó, điểm …": still its
     obs = RawObservation(index=ctx.index, year=year, entity=entity, label=label, value=rd.value,
                          unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max,
                          decimals=rd.decimals, source=src(clause.strip()), is_total=total,
@@ -259,7 +269,7 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
     if ch and (cm := find_numbers(ch.group(2))) and cm[0].reading.ok:
         sign = -1 if ch.group(1).lower() == "giảm" else 1
         obs.change, obs.change_decimals = sign * abs(cm[0].reading.value), cm[0].reading.decimals
-    state.last = _Subject(label, total, entity)
+    state.last = _Subject(label, total, entity, old_province=old)
     return obs
 
 
