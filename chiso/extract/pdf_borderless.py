@@ -30,22 +30,27 @@ page and bbox on every cell), so one set of table layouts interprets both.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from chiso.extract.borderless_grid import build_table
 from chiso.extract.borderless_parts import NUMBER, YEAR, Column, Line, Region
 from chiso.extract.settings import PdfSettings
 from chiso.model import Table
 
+_SIZE, _TOP, _BOTTOM, _BASELINE = (itemgetter(k) for k in ("size", "top", "bottom", "baseline"))
 _SIGNS = frozenset("+-–−")  # a NUMBER begins with a sign or a digit (a cheap test before the pattern)
 
 
 def _make_line(words: list[dict], settings: PdfSettings) -> Line:
-    size = max(w["size"] for w in words)
-    line = Line(words, min(w["top"] for w in words), max(w["bottom"] for w in words),
-                 sum(w["baseline"] for w in words) / len(words), size)
+    size = max(map(_SIZE, words))
+    line = Line(words, min(map(_TOP, words)), max(map(_BOTTOM, words)), sum(map(_BASELINE, words)) / len(words), size)
     gap = settings.borderless_cell_gap * size
     for i, w in enumerate(words):
-        text = w["text"].strip()
+        text = w["text"]
+        first = text[:1]
+        if not (first.isdigit() or first in _SIGNS or first.isspace()):  # most words: no number, no pattern run
+            continue
+        text = text.strip()
         if not text or not (text[0].isdigit() or text[0] in _SIGNS) or not NUMBER.match(text) or YEAR.match(text):
             continue
         left_gap = w["x0"] - words[i - 1]["x1"] if i else gap
