@@ -15,7 +15,12 @@ from chiso.interpret.tables.cells import TableContext, attach_rank, label_at, so
 from chiso.interpret.tables.shape import TableShape
 from chiso.interpret.tables.totals import row_role
 from chiso.model import RawObservation, Table
+from chiso.normalize.numbers import read_number
 from chiso.normalize.text import clean_label
+
+# "Tổng điểm tự đánh giá: 60,25/66,5" written across the whole table, as a self-assessment's annex ends
+_SPANNING_SELF_TOTAL = re.compile(r"(?P<label>tổng\s+(?:số\s+)?điểm\s+(?:tỉnh\s+)?tự\s+đánh\s+giá[^:\d]{0,60}?)\s*:\s*"
+                                  r"(?P<fig>\d[\d.,]*\s*/\s*\d[\d.,]*)\s*(?:điểm)?\s*\.?", re.I)
 
 
 def _is_area(stt: str, label: str) -> bool:
@@ -38,6 +43,20 @@ def _points_beside_share(shape: TableShape, val_col):  # noqa: ANN001, ANN202
     return points[-1] if points else None
 
 
+def _spanning_self_total(t: Table, r: int, label: str, ctx: TableContext, year: int) -> RawObservation | None:
+    """A row across the table that states the self-assessed total with its maximum. It names the self-assessment
+    itself, so it is read only as that measure, never as the appraised value; anything else across the table
+    stays the heading of the rows below."""
+    m = _SPANNING_SELF_TOTAL.fullmatch(label.strip())
+    rd = read_number(m.group("fig"), prefer_decimal=True) if m else None
+    if rd is None or not rd.ok or rd.max is None:
+        return None
+    col = t.cell(r, 0).col if t.cell(r, 0) is not None else 0
+    return RawObservation(index=ctx.index, year=year, entity=ctx.entity, label=clean_label(m.group("label")),
+                          value=rd.value, unit="points", max=rd.max, decimals=rd.decimals, measure="self_assessed",
+                          source=source(t, r, col), year_stated=False)
+
+
 def read_scores(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObservation]:
     label_col = shape.first("label")
     max_col, self_col, rank_col = shape.first("max"), shape.first("self"), shape.first("rank")
@@ -55,7 +74,11 @@ def read_scores(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObser
             continue
         stt = next((t.text(r, c.index).strip() for c in shape.of("stt")), "")
         if _spans_row(t, r):  # "Lĩnh vực 1. …" across the table: the area of the rows below
-            group = label
+            total = _spanning_self_total(t, r, label, ctx, year)
+            if total is not None:
+                out.append(total)
+            else:
+                group = label
             continue
         mx = value(t, r, max_col.index, ctx) if max_col else None
         role = row_role(label, ctx.index, mx.value if mx else None)
