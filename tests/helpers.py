@@ -19,9 +19,6 @@ DOCUMENTS = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".pdf", ".
 # Held-out families written before the readers were taught them: what chiso still misreads in each,
 # in words (the end-to-end test is a strict xfail for these, so a reading that starts to pass is seen).
 MISREAD = {
-    "tiengiang-sipas-huyen-2024": "the previous year's average '(năm 2023 đạt 84,97%)' is not read; in the PDF a unit name "
-                                  "wrapped over two lines in the borderless table ('huyện Gò Công' / 'Đông', values on "
-                                  "the middle line) is split between its neighbours: wrong entities, ranks of 10",
 }
 
 

@@ -68,6 +68,15 @@ def _opens_lower(first: Piece | None) -> bool:
     return letter.islower()
 
 
+def _opens_lower_by_style(gaps: list[list[Piece]], rows: dict[int, list[Piece]], n: int) -> bool:
+    """Do this column's labels open with a lower-case word ('huyện Cái Bè', 'thị xã Gò Công')?  Told by
+    the labels that stand alone on their row's line (no line above or below them before the next row),
+    which are whole labels: if most of them open lower case, a lower-case line opens a label here too
+    and says nothing about continuation."""
+    alone = [rows[r][0] for r in range(n) if rows.get(r) and not gaps[r] and not gaps[r + 1]]
+    return len(alone) >= 3 and sum(_opens_lower(p) for p in alone) > len(alone) / 2
+
+
 def _best_split(gaps: list[list[Piece]], rows: dict[int, list[Piece]], ys: list[float]) -> list[int]:
     """For each gap, the lines that go up: the split that leaves the rows' labels least out of line.
 
@@ -77,10 +86,12 @@ def _best_split(gaps: list[list[Piece]], rows: dict[int, list[Piece]], ys: list[
     is decided row by row: dynamic programming over (row, lines given up, alignment), where a
     change of alignment between two rows costs `_SWITCH_PENALTY`. Where several splits fit the
     geometry (a top-aligned reading of centred cells shifts every label by a line), the words
-    decide: a label opened by a lower-case line costs `_OPEN_PENALTY`.
+    decide: a label opened by a lower-case line costs `_OPEN_PENALTY`, unless the column's whole
+    labels open lower case themselves (unit names: 'huyện …', 'thị xã …').
     """
     n = len(ys)
     options = [_choices(g, gaps[g], rows, n) for g in range(n + 1)]
+    lower_is_continuation = not _opens_lower_by_style(gaps, rows, n)
 
     def cost(r: int, k_in: int, k_out: int, model: str) -> float:
         label = gaps[r][k_in:] + rows.get(r, []) + gaps[r + 1][:k_out]
@@ -89,7 +100,7 @@ def _best_split(gaps: list[list[Piece]], rows: dict[int, list[Piece]], ys: list[
         lines = [p.y for p in label]
         ref = {"top": min(lines), "middle": (min(lines) + max(lines)) / 2, "bottom": max(lines)}[model]
         first = min(label, key=lambda p: p.y)
-        return abs(ref - ys[r]) + (_OPEN_PENALTY if _opens_lower(first) else 0.0)
+        return abs(ref - ys[r]) + (_OPEN_PENALTY if lower_is_continuation and _opens_lower(first) else 0.0)
 
     # lines above the first row go to the part of a label cut by the page break only if they read
     # as its continuation (lower case); a capitalised line opens the first row's own label

@@ -17,7 +17,7 @@ from chiso.interpret.prose.context import NUM, RANK_AT, RANK_VERB, Findings, Pro
 from chiso.interpret.prose.subjects import entity_in, label_for, names_a_criterion, subject_before
 from chiso.model import RawObservation
 from chiso.normalize.numbers import NumberMatch, find_numbers
-from chiso.normalize.text import clean_label
+from chiso.normalize.text import clean_label, match_key
 
 RANGE = re.compile(r"(?:dao\s+động|đạt)?\s*từ\s*(" + NUM + r")\s*%?\s*(?:điểm)?\s*(?:[-–—]|đến)\s*(" + NUM + r")", re.I)
 RESPECTIVELY = re.compile(r"lần\s+lượt\s+(?:là|đạt|được)?\s*(?P<vals>" + NUM + r"\s*%?(?:\s*(?:,|và|;)\s*" + NUM +
@@ -270,7 +270,24 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
         sign = -1 if ch.group(1).lower() == "giảm" else 1
         obs.change, obs.change_decimals = sign * abs(cm[0].reading.value), cm[0].reading.decimals
     state.last = _Subject(label, total, entity, old_province=old)
+    ctx.memory.setdefault("stated_subjects", []).append(state.last)
     return obs
+
+
+_COMPARED_LEAD = re.compile(r"^\s*so\s+với\s+(?:cùng\s+kỳ\s+)?năm\s+20\d\d\s*,\s*", re.I)
+
+
+def _stated_earlier(subject: str, ctx: ProseContext) -> _Subject | None:
+    """A short form of a subject whose value the document stated before: 'So với năm 2023, bình quân chung
+    các đơn vị tăng 1,48% (năm 2023 đạt 84,97%)' after 'Chỉ số hài lòng chung … bình quân chung các đơn vị
+    đạt 86,45%' cites the earlier year of that same quantity. The short form must be three words or more
+    and stand whole inside the earlier label; the latest such subject is taken."""
+    words = match_key(_COMPARED_LEAD.sub("", subject)).split()
+    if len(words) < 3:
+        return None
+    short = f" {' '.join(words)} "
+    return next((s for s in reversed(ctx.memory.get("stated_subjects", []))
+                 if short in f" {match_key(s.label)} "), None)
 
 
 def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservation | None, ctx: ProseContext,
@@ -280,9 +297,13 @@ def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservatio
     if subj is None and prevs and not (state.last and state.last.broken_value):  # "Chỉ số nội dung này tăng 0,26 điểm so với năm 2014 (5,48 điểm)"
         head = clause[: prevs[0].start()]
         change = list(re.finditer(r"\b(?:tăng|giảm)\b", head, re.I))
-        label, total = label_for(subject_before(clause, change[-1].start() if change else prevs[0].start()), ctx)
+        subject = subject_before(clause, change[-1].start() if change else prevs[0].start())
+        label, total = label_for(subject, ctx)
+        entity = entity_in(clause, ctx)
+        if label is None and (earlier := _stated_earlier(subject, ctx)) is not None:
+            label, total, entity = earlier.label, earlier.is_total, earlier.entity
         if label is not None and ctx.report_year is not None:
-            subj = RawObservation(index=ctx.index, year=ctx.report_year, entity=entity_in(clause, ctx), label=label,
+            subj = RawObservation(index=ctx.index, year=ctx.report_year, entity=entity, label=label,
                                   value=0.0, unit=ctx.unit, source=src(""), is_total=total)
     if subj is None and state.last is not None:
         subj = RawObservation(index=ctx.index, year=0, entity=state.last.entity, label=state.last.label, value=0.0,
