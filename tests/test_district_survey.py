@@ -1,0 +1,30 @@
+"""The province's own satisfaction survey of its districts (tiengiang-sipas-huyen-2024): a borderless table
+whose unit names open lower case ('huyện …', 'thị xã …'), one wrapped round its centred values, and the
+previous year's average cited after a short form of the subject stated earlier."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import FIXTURES, exported, find, interpreted
+
+from chiso.extract.reader import read_document
+from chiso.model import Table
+
+STEM = "tiengiang-sipas-huyen-2024"
+
+
+def test_wrapped_lower_case_unit_name_stays_whole_in_the_pdf():
+    doc = read_document(FIXTURES / f"{STEM}.pdf", "x")
+    table = next(b for b in doc.blocks if isinstance(b, Table) and b.origin == "borderless")
+    names = [row[1].text.replace("\n", " ") for row in table.grid[1:]]
+    assert names[8:] == ["huyện Gò Công Tây", "huyện Gò Công Đông", "huyện Tân Phú Đông"]
+    assert len(names) == 11
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_previous_year_average_after_a_short_form_of_the_subject(fmt):
+    obs = exported(interpreted(f"{STEM}.{fmt}"))
+    prev = find(obs, 2023, 84.97, "Tiền Giang")
+    assert len(prev) == 1 and prev[0].is_total
+    assert find(obs, 2024, 86.45, "Tiền Giang")[0].label == prev[0].label
+    assert not find(obs, 2023, 1.48) and not find(obs, 2024, 1.48)  # the change is no value
