@@ -8,6 +8,7 @@ import pytest
 from helpers import FIXTURES, exported, find, interpreted
 
 from chiso.extract.reader import read_document
+from chiso.match.matching import assign_criteria
 from chiso.model import Table
 
 STEM = "tiengiang-sipas-huyen-2024"
@@ -28,3 +29,16 @@ def test_previous_year_average_after_a_short_form_of_the_subject(fmt):
     assert len(prev) == 1 and prev[0].is_total
     assert find(obs, 2024, 86.45, "Tiền Giang")[0].label == prev[0].label
     assert not find(obs, 2023, 1.48) and not find(obs, 2024, 1.48)  # the change is no value
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_the_results_column_beside_the_overall_index_is_the_results_group(fmt):
+    """'Tiếp cận dịch vụ | … | Kết quả | Tiếp nhận, xử lý góp ý | Chỉ số hài lòng chung': a bare 'Kết quả' among
+    other figures is the group 'Kết quả dịch vụ', not the index (which had folded two figures into one fact)."""
+    interp = interpreted(f"{STEM}.{fmt}")
+    assign_criteria(interp, None)
+    results = [o for o in interp.observations if o.label == "Kết quả"]
+    overall = [o for o in interp.observations if o.label == "Chỉ số hài lòng chung"]
+    assert len(results) == len(overall) == 11
+    assert {(o.criterion, o.is_total) for o in results} == {("sipas.services.results", False)}
+    assert {o.criterion for o in overall} == {"sipas.total"}

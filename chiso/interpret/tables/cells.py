@@ -13,6 +13,8 @@ from chiso.normalize.text import clean_label
 _TOTAL_HEADER = re.compile(r"^(?:chỉ\s*số|điểm\s*số|tổng\s*điểm|kết\s*quả)(?:\s+(?:SIPAS|PAPI|PCI|PAR\s*INDEX|CCHC|"
                            r"cải\s*cách\s*hành\s*chính|hài\s*lòng))?(?:\s+của\s+tỉnh)?$", re.I)
 
+_BARE_RESULT = re.compile(r"^kết\s*quả$", re.I)
+
 
 @dataclass
 class TableContext:
@@ -76,8 +78,14 @@ def header_label(t: Table, n_head: int, c: int, fallback: str) -> str:
     return clean_label(re.sub(r"\(\s*%\s*\)|\(điểm\)", "", t.text(n_head - 1, c))) or fallback
 
 
-def names_total(label: str) -> bool:
-    """A column or row headed by the index itself ("Chỉ số", "Tổng điểm", "Kết quả SIPAS")."""
+def names_total(label: str, alone: bool = True) -> bool:
+    """A column or row headed by the index itself ("Chỉ số", "Tổng điểm", "Kết quả SIPAS").
+
+    A bare "Kết quả" is the index only where it is the table's one figure (`alone`): beside other
+    figures ('Tiếp cận dịch vụ | Thủ tục hành chính | Công chức | Kết quả | … | Chỉ số hài lòng
+    chung', a satisfaction survey of agencies) it is the group "Kết quả dịch vụ"."""
+    if not alone and _BARE_RESULT.match(label):
+        return False
     return bool(_TOTAL_HEADER.search(label))
 
 

@@ -70,7 +70,8 @@ def read_entities(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObs
                                  decimals=rd.decimals, source=source(t, r, vc.index),
                                  rank_scope="national" if own or entity == "Cả nước" else "province",
                                  measure=measure[vc.index], year_stated=vc.year is not None,
-                                 is_total=names_total(label) and measure[vc.index] == "value")
+                                 is_total=names_total(label, alone=len(value_cols) == 1) and
+                                 measure[vc.index] == "value")
             if own and vc.index in ranks:
                 obs.rank, obs.rank_of = ranks[vc.index]  # the "Xếp hạng của tỉnh" row
             if rank_col is not None and vc is value_cols[-1]:
