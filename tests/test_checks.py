@@ -144,3 +144,36 @@ def test_k_disagreeing_documents_give_k_conflict_flags_not_pairs(tmp_path, k):
     assert len(flags) == k and len(values) == k
     assert all(f"bc-{j}.docx" in " ".join(flags) for j in range(k))
     assert sorted(m.count(".docx") for m in flags) == [k - 1] * k  # each names the other k−1 documents
+
+
+def _agencies_decision(path, province: str, number: int, values: tuple[str, str]) -> None:
+    """A province's decision on its own satisfaction survey of its agencies (a ruled table)."""
+    d = docx.Document()
+    d.add_paragraph(f"ỦY BAN NHÂN DÂN TỈNH {province.upper()}")
+    d.add_paragraph(f"Số: {number}/QĐ-UBND")
+    d.add_paragraph(f"QUYẾT ĐỊNH Công bố Chỉ số hài lòng của người dân, tổ chức đối với sự phục vụ của các sở, "
+                    f"ban, ngành tỉnh {province} năm 2023")
+    table = d.add_table(rows=3, cols=3)
+    table.style = "Table Grid"
+    for r, row in enumerate([("STT", "Cơ quan", "Chỉ số hài lòng (%)"), ("1", "Sở Tư pháp", values[0]),
+                             ("2", "Sở Nội vụ", values[1])]):
+        for c, cell_text in enumerate(row):
+            table.cell(r, c).text = cell_text
+    d.save(path)
+
+
+def test_agencies_of_two_provinces_are_two_facts_and_twins_of_one_still_disagree(tmp_path):
+    """Every province has a 'Sở Tư pháp': two provinces' figures for theirs are no conflict; two documents of
+    one province that print other figures for the same agency are."""
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    for name, province, number, values in [("a.docx", "Điện Biên", 11, ("91,20", "89,50")),
+                                           ("b.docx", "Sơn La", 12, ("87,35", "88,10")),
+                                           ("c.docx", "Điện Biên", 13, ("91,20", "90,05"))]:
+        _agencies_decision(tmp_path / name, province, number, values)
+        assert wh.load(process_file(tmp_path / name)) == 2
+    with wh.engine.connect() as c:
+        rows = c.execute(text("SELECT o.province, o.entity, o.value FROM observation o "
+                              "WHERE o.flags LIKE '%cross_source_conflict%' ORDER BY o.value")).all()
+        messages = c.execute(text("SELECT message FROM flag WHERE code = 'cross_source_conflict'")).scalars().all()
+    assert [tuple(r) for r in rows] == [("Điện Biên", "Sở Nội vụ", 89.5), ("Điện Biên", "Sở Nội vụ", 90.05)]
+    assert all("b.docx" not in m for m in messages)

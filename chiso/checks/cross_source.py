@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chiso.match.entities import classify
 from chiso.model import Flag, RawObservation
 
 CODE = "cross_source_conflict"
@@ -26,6 +27,7 @@ class StoredValue:
     document_id: int
     index: str
     year: int
+    province: str | None  # the province of the document that printed it
     entity: str
     criterion: str
     value: float
@@ -44,21 +46,27 @@ def _tolerance(a: int, b: int) -> float:
     return (0.5 * 10 ** (-d) if d > 0 else 0.5) + 1e-9
 
 
-def fact_key(o: RawObservation) -> tuple:
-    return o.index, o.year, o.entity, o.criterion
+def place_of(entity: str, province: str | None) -> str | None:
+    """Whose fact it is beyond its name: an agency's or a district's belongs to the province of the
+    document (every province has a 'Sở Tài nguyên và Môi trường', and two such are two facts); a
+    province's or the country's figure is the same fact whichever document prints it."""
+    return None if classify(entity, province).kind in ("province", "national") else province
 
 
-def find_conflicts(observations: list[RawObservation], stored: list[StoredValue], source: str) -> Conflicts:
+def find_conflicts(observations: list[RawObservation], stored: list[StoredValue], source: str,
+                   province: str | None = None) -> Conflicts:
     """Flag (in place) each new value that differs from stored values of its fact; return the stored
-    observations that now disagree with a new value, with the new source to name on them."""
+    observations that now disagree with a new value, with the new source to name on them.
+    `province`: the province of the document the observations come from."""
     by_fact: dict[tuple, list[StoredValue]] = {}
     for s in stored:
-        by_fact.setdefault((s.index, s.year, s.entity, s.criterion), []).append(s)
+        by_fact.setdefault((s.index, s.year, place_of(s.entity, s.province), s.entity, s.criterion), []).append(s)
     out = Conflicts()
     for obs in observations:
         if obs.measure != "value" or not obs.criterion:
             continue
-        differing = [s for s in by_fact.get(fact_key(obs), [])
+        key = (obs.index, obs.year, place_of(obs.entity, province), obs.entity, obs.criterion)
+        differing = [s for s in by_fact.get(key, [])
                      if abs(s.value - obs.value) > _tolerance(s.decimals, obs.decimals)]
         if not differing:
             continue

@@ -92,7 +92,8 @@ def _observations(conn: Connection, doc_id: int, result: FileResult) -> int:
     assert interp is not None and result.sha256
     meta = interp.meta
     source = Path(result.path).name + (" (draft)" if meta.draft else "")
-    conflicts = find_conflicts(interp.observations, _stored_values(conn, doc_id, interp.observations), source)
+    conflicts = find_conflicts(interp.observations, _stored_values(conn, doc_id, interp.observations), source,
+                               meta.province)
     _entities(conn, meta.province, {o.entity for o in interp.observations})
     rows = [_observation_row(doc_id, meta.province, o, uid)
             for o, uid in zip(interp.observations, observation_uids(result.sha256, interp.observations), strict=True)]
@@ -165,13 +166,15 @@ def _stored_values(conn: Connection, doc_id: int, observations: list[RawObservat
     codes = sorted({o.criterion for o in observations if o.criterion and o.measure == "value"})
     if not codes:
         return []
-    q = (select(Observation.id, Observation.document_id, Observation.index, Observation.year, Observation.entity,
-                Observation.criterion, Observation.value, Observation.decimals, Document.source_file, Document.draft)
+    q = (select(Observation.id, Observation.document_id, Observation.index, Observation.year, Observation.province,
+                Observation.entity, Observation.criterion, Observation.value, Observation.decimals,
+                Document.source_file, Document.draft)
          .join(Document, Document.id == Observation.document_id)
          .where(Observation.criterion.in_(codes), Observation.measure == "value", Document.status == "current",
                 Document.id != doc_id))
-    return [StoredValue(oid, did, index, year, entity, criterion, value, decimals, source + (" (draft)" if draft else ""))
-            for oid, did, index, year, entity, criterion, value, decimals, source, draft in conn.execute(q)]
+    return [StoredValue(oid, did, index, year, province, entity, criterion, value, decimals,
+                        source + (" (draft)" if draft else ""))
+            for oid, did, index, year, province, entity, criterion, value, decimals, source, draft in conn.execute(q)]
 
 
 _SET_MESSAGE = update(schema.Flag.__table__).where(schema.Flag.__table__.c.id == bindparam("flag_id")).values(
