@@ -152,7 +152,7 @@ def _read_place(doc: ExtractedDocument, level_kind: str | None, level_name: str 
         meta.province = meta.subject = p.name
     else:
         all_text = "\n".join(b.text for b in doc.blocks[:400] if isinstance(b, TextBlock))
-        meta.province = _most_mentioned_province(all_text)
+        meta.province = _most_mentioned_province(all_text) or _most_mentioned_province(_table_text(doc))
         if level_kind and level_name:
             meta.subject = f"{level_kind[:1].upper()}{level_kind[1:]} {level_name}"
         else:
@@ -202,6 +202,13 @@ def _read_report_year(day: date | None, meta: DocumentMeta) -> None:
         meta.report_year, meta.year_source = years[0], "title"
     elif day is not None:
         meta.report_year, meta.year_source = day.year, "date"
+
+
+def _table_text(doc: ExtractedDocument) -> str:
+    """The cells of the document's tables: a district's decision may name its province only among the
+    recipients under the signature ('- UBND tỉnh Nghệ An (b/c);'), which a DOCX holds in a table."""
+    return "\n".join(t.text(r, c) for t in doc.blocks if isinstance(t, Table)
+                     for r in range(t.n_rows) for c in range(t.n_cols) if t.is_origin(r, c))
 
 
 def _most_mentioned_province(text: str) -> str | None:

@@ -114,6 +114,12 @@ def _from_heading(ctx: ProseContext) -> tuple[str | None, bool]:
     return None, False
 
 
+_COMMUNES_AVERAGE = re.compile(
+    r"(?:bình\s+quân|trung\s+bình)(?:\s+chung)?\s+(?:của\s+)?(?P<block>(?:khối\s+)?(?:các\s+)?"
+    r"(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+(?:các\s+)?)?(?:xã|phường|thị\s+trấn|cấp\s+xã)"
+    r"(?:\s*,\s*(?:phường|thị\s+trấn))*)", re.I)
+
+
 def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
     """(label, is_index_total) for a subject; None when it cannot be resolved."""
     if not subject.strip():
@@ -122,6 +128,9 @@ def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
         return clean_label(subject[1:-1]), False
     if _TOTAL_SCORE.fullmatch(subject.strip()):  # "tổng điểm năm 2018 không so sánh được với năm 2017 (…)"
         return ctx.title_label or clean_label(subject), True
+    communes = _COMMUNES_AVERAGE.search(subject)
+    if communes:  # the mean of a district's communes is no index of the district: the block is the criterion
+        return clean_label(communes.group("block")), False
     if _NATIONAL_AVERAGE.fullmatch(subject.strip()):  # "điểm trung bình cả nước là 43,77": the index's, nationally
         return ctx.title_label or clean_label(subject), True
     intro = _INTRO.search(subject)
