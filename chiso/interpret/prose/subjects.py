@@ -115,7 +115,7 @@ def _from_heading(ctx: ProseContext) -> tuple[str | None, bool]:
 
 
 _COMMUNES_AVERAGE = re.compile(
-    r"(?:bình\s+quân|trung\s+bình)(?:\s+chung)?\s+(?:của\s+)?(?P<block>(?:khối\s+)?(?:các\s+)?"
+    r"(?:bình\s+quân|trung\s+bình)(?:\s+chung)?\s+(?:của\s+)?(?P<block>(?:khối\s+)?(?:các\s+|\d{1,3}\s+)?"
     r"(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+(?:các\s+)?)?(?:xã|phường|thị\s+trấn|cấp\s+xã)"
     r"(?:\s*,\s*(?:phường|thị\s+trấn))*)", re.I)
 
