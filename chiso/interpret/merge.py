@@ -181,12 +181,24 @@ def _add_nationals(out: list[RawObservation], nationals: list[NationalStatement]
                                   is_total=o.is_total))
 
 
+def _stated_with_value(out: list[RawObservation], st: RankStatement, subject: str, year: int | None,
+                       entity: str) -> bool:
+    """Is the statement's best-matching value of that year one that already carries this very rank (read beside its
+    value)?  Then the statement repeats it, and must not go to the next-best value, which has none."""
+    same = [o for o in out if o.year == year and o.entity == entity and o.survey is None]
+    best = max(same, key=lambda o: similarity(o.label, subject), default=None)
+    return best is not None and (best.rank, best.rank_of) == (st.rank, st.rank_of)
+
+
 def _attach_ranks(out: list[RawObservation], ranks: list[RankStatement], entity: str,
                   report_year: int | None) -> None:
     """Rank-only statements (often in footnotes): to the best matching value of the report year."""
     for st in ranks:
         subject = re.split(r"\s+đến\s+", st.subject)[-1]
-        cands = [o for o in out if o.year == (st.year or report_year) and o.entity == entity and o.rank is None
+        year = st.year or report_year
+        if _stated_with_value(out, st, subject, year, entity):
+            continue  # "đạt 85,27/100 điểm … (năm 2023 xếp thứ 26/63)": read with its value already, not another's
+        cands = [o for o in out if o.year == year and o.entity == entity and o.rank is None
                  and o.survey is None]  # published ranks are those of the national survey
         scored = sorted(((similarity(o.label, subject), o) for o in cands), key=lambda x: -x[0])
         if not scored or scored[0][0] < 75 or len(scored) > 1 and scored[0][0] - scored[1][0] < 4:

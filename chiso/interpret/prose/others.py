@@ -152,7 +152,8 @@ def read_nationals(text: str, ctx: ProseContext, src: Sources) -> Findings:
     return found
 
 
-_EARLIER_RANK = re.compile(r"so\s+với\s+năm\s+(20\d\d)\s*\(\s*$", re.I)
+# "so với năm 2020 (xếp thứ 45/63)", "(năm 2016 xếp thứ 21/63)", "(năm 2016: xếp thứ 21/63)": an earlier year's rank
+_EARLIER_RANK = re.compile(r"(?:so\s+với\s+năm\s+(20\d\d)\s*\(|\(\s*năm\s+(20\d\d)\s*:?)\s*$", re.I)
 
 
 def read_rank_statements(text: str, ctx: ProseContext, src: Sources) -> Findings:
@@ -165,7 +166,8 @@ def read_rank_statements(text: str, ctx: ProseContext, src: Sources) -> Findings
             start = max(head.rfind(". "), 0)
             subject = clean_text(re.split(r"\s+(?:đạt|là)\s", head[start:].strip(" ."), maxsplit=1)[0])
             found.ranks.append(RankStatement(subject, int(m.group(1)), int(m.group(2)),
-                                             src(text[max(0, m.start() - 80): m.end()]), int(earlier.group(1))))
+                                             src(text[max(0, m.start() - 80): m.end()]),
+                                             int(earlier.group(1) or earlier.group(2))))
             continue
         cut = max(head.rfind(x) for x in (";", "(", ":", "…"))
         subject = clean_text((head[cut + 1:] if cut >= 0 else head).strip(" ,.-"))
