@@ -254,7 +254,7 @@ def _texts(name: str) -> list[str]:
 
 
 def test_every_legacy_format_has_a_fixture():
-    assert {Path(n).suffix for n in FILES} == {".doc", ".rtf", ".docx", ".pdf"} and len(FILES) == 6
+    assert {Path(n).suffix for n in FILES} == {".doc", ".rtf", ".docx", ".pdf"} and len(FILES) == 7
 
 
 @pytest.mark.parametrize("name", _params())
