@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from chiso.checks.ocr import flag_low_confidence
+from chiso.checks.ocr import flag_entity_spellings, flag_low_confidence
 from chiso.db.catalogue import catalogue
 from chiso.model import Flag, Interpretation, RawObservation
 
@@ -53,6 +53,7 @@ def check_document(result: Interpretation) -> None:
     _check_changes(obs)
     _check_aggregates(obs)
     flag_low_confidence(result)  # OCR: values whose digits were read with low confidence (chiso/checks/ocr.py)
+    flag_entity_spellings(result)  # OCR: one name read with two sets of diacritics (chiso/checks/ocr.py)
 
 
 def _withhold_impossible(result: Interpretation) -> None:
