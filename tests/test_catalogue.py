@@ -132,3 +132,10 @@ def test_areas_named_by_their_number_in_the_methodology():
     assert match_label("PAR_INDEX", 2022, "Lĩnh vực II", None).code == "par.reform_institutions"
     assert match_label("PAR_INDEX", 2014, "Lĩnh vực 8", None).code == "par.one_stop"
     assert match_label("PAPI", 2024, "Trục nội dung 7", None).code == "papi.environment"
+
+
+def test_names_of_the_results_area_across_methodologies():
+    """'Kết quả cung ứng dịch vụ' (2017-2021 reports) and a bare 'Kết quả' column heading are the results area."""
+    for year in (2020, 2023, 2024):
+        for label in ("Kết quả cung ứng dịch vụ", "Kết quả"):
+            assert match_label("SIPAS", year, label, None).code == "sipas.services.results", (year, label)
