@@ -172,10 +172,15 @@ _QUOTED_VALUE = re.compile(r"[“\"](?P<name>[^“”\"]{3,200})[”\"]\s*\(\s*(
 def read_quoted_values(text: str, ctx: ProseContext, src: Sources) -> Findings:
     """`Các chỉ số thành phần “Công bằng trong tuyển dụng …” (1,21 điểm) và “Quyết tâm …” (1,86 điểm)`: a
     quoted name with its score in parentheses right after it, the report year's value of that criterion."""
+    return _named_values(_QUOTED_VALUE, text, ctx, src)
+
+
+def _named_values(pattern: re.Pattern, text: str, ctx: ProseContext, src: Sources) -> Findings:
+    """The report year's value of each criterion a pattern names (`name`) with its figure (`num`)."""
     found = Findings()
     if ctx.report_year is None:
         return found
-    for m in _QUOTED_VALUE.finditer(text):
+    for m in pattern.finditer(text):
         numbers = find_numbers(m.group("num"))
         if not numbers or not numbers[0].reading.ok or ctx.is_claimed(m.start("num")):
             continue
@@ -196,20 +201,7 @@ _EXTREME = re.compile(r"(?:yếu\s+tố|tiêu\s+chí|nội\s+dung|lĩnh\s+vực|
 def read_criterion_extremes(text: str, ctx: ProseContext, src: Sources) -> Findings:
     """`yếu tố Tiếp cận dịch vụ có mức độ hài lòng cao nhất (86,02%)`: the highest or lowest criterion,
     named after `yếu tố` / `tiêu chí` / `chỉ số thành phần`, with its value in parentheses."""
-    found = Findings()
-    if ctx.report_year is None:
-        return found
-    for m in _EXTREME.finditer(text):
-        numbers = find_numbers(m.group("num"))
-        if not numbers or not numbers[0].reading.ok or ctx.is_claimed(m.start("num")):
-            continue
-        rd = numbers[0].reading
-        found.observations.append(RawObservation(
-            index=ctx.index, year=ctx.report_year, entity=ctx.entity, label=clean_label(m.group("name")),
-            value=rd.value, unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, decimals=rd.decimals,
-            source=src(m.group(0)), year_stated=False))
-        ctx.claim(m.start(), m.end())
-    return found
+    return _named_values(_EXTREME, text, ctx, src)
 
 
 _FROM_TO = re.compile(r"từ\s+(?P<v1>\d{1,3}(?:[.,]\d+)?\s*(?:%|điểm))\s+(?:năm\s+)?(?P<y1>20[0-4]\d)\s+"
