@@ -76,6 +76,21 @@ def test_the_compiled_glyph_loop_reads_what_ctypes_reads(name):
     assert chars > 300
 
 
+@pytest.mark.skipif(not FAST_GLYPHS, reason="chiso/extract/_pdfchars.c was not built (no C compiler at install)")
+@pytest.mark.parametrize("name", ["sonla-sipas-2023.pdf", "quangtri-par-2022.pdf", "legacy/hatinh-par-2014.pdf",
+                                  GLYPH_ORDER])
+def test_the_compiled_word_cutter_gives_the_words_of_the_numpy_definition(name):
+    """Every word of every page: text, box, size, baseline, weight and font, in the same order (the
+    glyph-order PDF takes the visual-order path, the legacy ones TCVN3 fonts)."""
+    words = 0
+    for page, height in _pages(name):
+        fast, slow = page_words(page, height, compiled=True), page_words(page, height, compiled=False)
+        assert isinstance(fast, PageWords)
+        assert fast == slow
+        words += len(fast)
+    assert words > 50
+
+
 def test_letters_stored_after_their_line_are_read_where_they_are_printed():
     """LibreOffice with a font lacking 'ư', 'ơ', 'ở'… draws them after the line from another font;
     pdfium gives them in stored order, the words come out in the order they are printed."""

@@ -16,7 +16,9 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct { float left, top, right, bottom; } rectf;
 typedef int (*loose_box_fn)(void *, int, rectf *);
@@ -36,34 +38,39 @@ typedef struct {          /* one glyph: 64 bytes, naturally aligned */
     uint64_t font;        /* its font (FPDFTextObj_GetFont; 0 without a text object) */
 } record;
 
-static PyObject *char_records(PyObject *self, PyObject *args) {
-    unsigned long long page, loose, origin, object, size, weight, font;
-    int n;
-    if (!PyArg_ParseTuple(args, "KiKKKKKK", &page, &n, &loose, &origin, &object, &size, &weight, &font))
-        return NULL;
-    if (n < 0 || !page || !loose || !origin || !object || !size || !weight || !font) {
-        PyErr_SetString(PyExc_ValueError, "char_records: a null handle or a negative count");
-        return NULL;
+typedef struct {
+    loose_box_fn get_box;
+    char_origin_fn get_origin;
+    text_object_fn get_object;
+    font_size_fn get_size;
+    font_weight_fn get_weight;
+    object_font_fn get_font;
+} pdfium_fns;
+
+static int fns_from(pdfium_fns *f, unsigned long long loose, unsigned long long origin, unsigned long long object,
+                    unsigned long long size, unsigned long long weight, unsigned long long font) {
+    if (!loose || !origin || !object || !size || !weight || !font) {
+        PyErr_SetString(PyExc_ValueError, "_pdfchars: a null pdfium function");
+        return -1;
     }
-    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n * (Py_ssize_t)sizeof(record));
-    if (!out)
-        return NULL;
-    record *rec = (record *)PyBytes_AS_STRING(out);
-    loose_box_fn get_box = (loose_box_fn)(uintptr_t)loose;
-    char_origin_fn get_origin = (char_origin_fn)(uintptr_t)origin;
-    text_object_fn get_object = (text_object_fn)(uintptr_t)object;
-    font_size_fn get_size = (font_size_fn)(uintptr_t)size;
-    font_weight_fn get_weight = (font_weight_fn)(uintptr_t)weight;
-    object_font_fn get_font = (object_font_fn)(uintptr_t)font;
-    void *tp = (void *)(uintptr_t)page;
-    Py_BEGIN_ALLOW_THREADS
+    f->get_box = (loose_box_fn)(uintptr_t)loose;
+    f->get_origin = (char_origin_fn)(uintptr_t)origin;
+    f->get_object = (text_object_fn)(uintptr_t)object;
+    f->get_size = (font_size_fn)(uintptr_t)size;
+    f->get_weight = (font_weight_fn)(uintptr_t)weight;
+    f->get_font = (object_font_fn)(uintptr_t)font;
+    return 0;
+}
+
+/* The records of chars 0..n-1 (the font facts asked again only where the text object changes). */
+static void fill_records(void *tp, int n, const pdfium_fns *f, record *rec) {
     for (int i = 0; i < n; i++) {
         record *r = &rec[i];
         r->box.left = r->box.top = r->box.right = r->box.bottom = 0.0f;
         r->ox = r->oy = 0.0;
-        get_box(tp, i, &r->box);
-        get_origin(tp, i, &r->ox, &r->oy);
-        void *obj = get_object(tp, i);
+        f->get_box(tp, i, &r->box);
+        f->get_origin(tp, i, &r->ox, &r->oy);
+        void *obj = f->get_object(tp, i);
         r->object = (uint64_t)(uintptr_t)obj;
         r->unused = 0;
         if (i > 0 && obj && r->object == rec[i - 1].object) {  /* the same text object: the same font facts */
@@ -71,12 +78,336 @@ static PyObject *char_records(PyObject *self, PyObject *args) {
             r->weight = rec[i - 1].weight;
             r->font = rec[i - 1].font;
         } else {
-            r->size = get_size(tp, i);
-            r->weight = get_weight(tp, i);
-            r->font = obj ? (uint64_t)(uintptr_t)get_font(obj) : 0;
+            r->size = f->get_size(tp, i);
+            r->weight = f->get_weight(tp, i);
+            r->font = obj ? (uint64_t)(uintptr_t)f->get_font(obj) : 0;
         }
     }
+}
+
+static PyObject *char_records(PyObject *self, PyObject *args) {
+    unsigned long long page, loose, origin, object, size, weight, font;
+    int n;
+    pdfium_fns f;
+    if (!PyArg_ParseTuple(args, "KiKKKKKK", &page, &n, &loose, &origin, &object, &size, &weight, &font))
+        return NULL;
+    if (fns_from(&f, loose, origin, object, size, weight, font) < 0)
+        return NULL;
+    if (n < 0 || !page) {
+        PyErr_SetString(PyExc_ValueError, "char_records: a null handle or a negative count");
+        return NULL;
+    }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n * (Py_ssize_t)sizeof(record));
+    if (!out)
+        return NULL;
+    record *rec = (record *)PyBytes_AS_STRING(out);
+    void *tp = (void *)(uintptr_t)page;
+    Py_BEGIN_ALLOW_THREADS
+    fill_records(tp, n, &f, rec);
     Py_END_ALLOW_THREADS
+    return out;
+}
+
+/* ── Words: the same cuts as pdf_words.py's numpy path (`_Glyphs`), made here over the records ──
+ * A page of ~2,400 glyphs gives ~470 words; cutting them with numpy and making their dicts in
+ * Python cost ~1 ms a page, the dicts made here ~0.1 ms. The numpy path stays as the fallback and
+ * as the definition: tests/test_pdf_words.py checks that both give the same words on real PDFs. */
+
+typedef unsigned long (*font_info_fn)(void *, int, void *, unsigned long, int *);
+
+typedef struct {
+    double left, right, top, bottom, base, size;
+    Py_ssize_t index;   /* char index on the page */
+    int brk;            /* a break (space, line break, gap) before the glyph */
+    int bold;
+    Py_ssize_t font;    /* index into the page's font names */
+} glyph;
+
+static PyObject *KEY_TEXT, *KEY_X0, *KEY_X1, *KEY_TOP, *KEY_BOTTOM, *KEY_SIZE, *KEY_BASELINE, *KEY_BOLD, *KEY_FONT;
+static PyObject *ROUND;  /* builtins.round: sizes rounded exactly as Python rounds them */
+
+static int is_break_code(Py_UCS4 c) {
+    return c == 32 || c == 9 || c == 10 || c == 13 || c == 0xA0 || c == 0xFFFE || c == 0xFFFF || c == 0;
+}
+
+/* round(x, 1) as Python computes it (correctly rounded); -1 with an exception set on failure. */
+static int round1(double x, double *out) {
+    PyObject *r = PyObject_CallFunction(ROUND, "di", x, 1);
+    if (!r)
+        return -1;
+    *out = PyFloat_AsDouble(r);
+    Py_DECREF(r);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* The PDF name of char i's font (pdf_words._font_name): a new reference, NULL on error. */
+static PyObject *font_name(void *tp, int i, font_info_fn info) {
+    char small[128];
+    unsigned long need = info(tp, i, small, sizeof small, NULL);
+    if (need <= sizeof small)
+        return PyUnicode_DecodeUTF8(small, need > 0 ? (Py_ssize_t)need - 1 : 0, "replace");
+    char *big = PyMem_Malloc(need);
+    if (!big)
+        return PyErr_NoMemory();
+    unsigned long got = info(tp, i, big, need, NULL);
+    PyObject *name = PyUnicode_DecodeUTF8(big, got > 0 ? (Py_ssize_t)(got < need ? got : need) - 1 : 0, "replace");
+    PyMem_Free(big);
+    return name;
+}
+
+/* a < b for an ascending sort with NaN last (numpy's order) */
+static int less_nan_last(double a, double b) {
+    if (isnan(a))
+        return 0;
+    if (isnan(b))
+        return 1;
+    return a < b;
+}
+
+/* stable merge sort of idx[0..n) by key[idx], NaN last (numpy's argsort kind="stable") */
+static void sort_by(Py_ssize_t *idx, Py_ssize_t *tmp, Py_ssize_t n, const double *key) {
+    for (Py_ssize_t width = 1; width < n; width *= 2) {
+        for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
+            Py_ssize_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            Py_ssize_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)
+                tmp[k++] = less_nan_last(key[idx[b]], key[idx[a]]) ? idx[b++] : idx[a++];
+            while (a < mid)
+                tmp[k++] = idx[a++];
+            while (b < hi)
+                tmp[k++] = idx[b++];
+        }
+        memcpy(idx, tmp, (size_t)n * sizeof *idx);
+    }
+}
+
+static double min_nan(double m, double v) { return isnan(m) ? m : (isnan(v) || v < m ? v : m); }
+static double max_nan(double m, double v) { return isnan(m) ? m : (isnan(v) || v > m ? v : m); }
+
+/* Glyphs in visual order (pdf_words._Glyphs.in_visual_order): lines by baseline, glyphs by x,
+ * a break before each glyph after a gap. Writes the order into `order` and the breaks into g. */
+static int visual_order(glyph *g, Py_ssize_t n, Py_ssize_t *order, int *brk) {
+    Py_ssize_t *tmp = PyMem_Malloc((size_t)n * sizeof *tmp);
+    double *key = PyMem_Malloc((size_t)n * sizeof *key);
+    if (!tmp || !key) {
+        PyMem_Free(tmp);
+        PyMem_Free(key);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        order[k] = k;
+        key[k] = -g[k].base;
+    }
+    sort_by(order, tmp, n, key);
+    for (Py_ssize_t k = 0; k < n; k++)
+        key[k] = g[k].left;
+    Py_ssize_t start = 0;
+    while (start < n) {  /* a line: from its first glyph to the first one off its baseline */
+        double y = g[order[start]].base;
+        Py_ssize_t end = start + 1;
+        while (end < n && !(fabs(y - g[order[end]].base) > 0.3 * g[order[end]].size))
+            end++;
+        sort_by(order + start, tmp, end - start, key);
+        brk[start] = 1;
+        for (Py_ssize_t k = start + 1; k < end; k++)
+            brk[k] = g[order[k]].left - g[order[k - 1]].right > 0.15 * g[order[k]].size;
+        start = end;
+    }
+    PyMem_Free(tmp);
+    PyMem_Free(key);
+    return 0;
+}
+
+static PyObject *word_dict(PyObject *text, double x0, double x1, double top, double bottom, const glyph *first,
+                           double height, PyObject *font) {
+    PyObject *d = PyDict_New();
+    if (!d)
+        return NULL;
+    PyObject *vals[7] = {PyFloat_FromDouble(x0), PyFloat_FromDouble(x1), PyFloat_FromDouble(height - top),
+                         PyFloat_FromDouble(height - bottom), PyFloat_FromDouble(first->size),
+                         PyFloat_FromDouble(height - first->base), PyBool_FromLong(first->bold)};
+    PyObject *keys[7] = {KEY_X0, KEY_X1, KEY_TOP, KEY_BOTTOM, KEY_SIZE, KEY_BASELINE, KEY_BOLD};
+    int bad = PyDict_SetItem(d, KEY_TEXT, text) < 0;
+    for (int k = 0; k < 7; k++) {
+        bad = bad || !vals[k] || PyDict_SetItem(d, keys[k], vals[k]) < 0;
+        Py_XDECREF(vals[k]);
+    }
+    if (bad || PyDict_SetItem(d, KEY_FONT, font) < 0) {
+        Py_DECREF(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* The words of glyphs g[order[0..n)] with breaks brk (pdf_words._Glyphs.words). */
+static PyObject *cut_words(const glyph *g, const Py_ssize_t *order, const int *brk, Py_ssize_t n, int stored,
+                           PyObject *page_text, double height, PyObject *names) {
+    PyObject *out = PyList_New(0);
+    Py_UCS4 *buf = stored ? NULL : PyMem_Malloc((size_t)n * sizeof *buf);
+    if (!out || (!stored && !buf))
+        goto fail;
+    Py_ssize_t s = 0;
+    while (s < n) {
+        const glyph *a = &g[order[s]];
+        double x0 = a->left, x1 = a->right, top = a->top, bottom = a->bottom;
+        Py_ssize_t e = s + 1;
+        for (; e < n; e++) {
+            const glyph *p = &g[order[e - 1]], *c = &g[order[e]];
+            if (brk[e] || fabs(c->size - p->size) > 0.6 || c->left - p->right > 0.25 * c->size
+                || (fabs(c->bottom - p->bottom) > 0.6 * c->size && c->left < p->left) || c->bold != p->bold)
+                break;
+            x0 = min_nan(x0, c->left);
+            x1 = max_nan(x1, c->right);
+            top = max_nan(top, c->top);
+            bottom = min_nan(bottom, c->bottom);
+        }
+        PyObject *text;
+        if (stored) {
+            text = PyUnicode_Substring(page_text, a->index, g[order[e - 1]].index + 1);
+        } else {
+            int kind = PyUnicode_KIND(page_text);
+            const void *data = PyUnicode_DATA(page_text);
+            for (Py_ssize_t k = s; k < e; k++)
+                buf[k - s] = PyUnicode_READ(kind, data, g[order[k]].index);
+            text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, e - s);
+        }
+        if (!text)
+            goto fail;
+        PyObject *d = word_dict(text, x0, x1, top, bottom, a, height, PyList_GET_ITEM(names, a->font));
+        Py_DECREF(text);
+        if (!d || PyList_Append(out, d) < 0) {
+            Py_XDECREF(d);
+            goto fail;
+        }
+        Py_DECREF(d);
+        s = e;
+    }
+    PyMem_Free(buf);
+    return out;
+fail:
+    PyMem_Free(buf);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* The printed glyphs (breaks left out) with their sizes and fonts (pdf_words._page_glyphs, _glyph_styles). */
+static Py_ssize_t make_glyphs(void *tp, const record *rec, int n, PyObject *page_text, font_info_fn info,
+                              glyph *g, PyObject *names) {
+    int kind = PyUnicode_KIND(page_text);
+    const void *data = PyUnicode_DATA(page_text);
+    uint64_t *font_keys = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof *font_keys);
+    Py_ssize_t *font_at = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof *font_at);
+    Py_ssize_t fonts = 0, m = 0;
+    double last_raw = NAN, last_size = 0.0;
+    if (!font_keys || !font_at) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (int i = 0; i < n; i++) {
+        if (is_break_code(PyUnicode_READ(kind, data, i)))
+            continue;
+        const record *r = &rec[i];
+        glyph *x = &g[m++];
+        x->left = r->box.left;
+        x->right = r->box.right;
+        x->top = r->box.top;
+        x->bottom = r->box.bottom;
+        x->base = r->oy;
+        x->index = i;
+        x->brk = i > 0 && is_break_code(PyUnicode_READ(kind, data, i - 1));
+        x->bold = r->weight >= 600;
+        if (!(r->size == last_raw)) {  /* the size of a text object, rounded once per run of it */
+            if (round1(r->size, &last_size) < 0)
+                goto fail;
+            last_raw = r->size;
+        }
+        x->size = last_size;
+        if (x->size <= 1.0 && round1((double)r->box.top - (double)r->box.bottom, &x->size) < 0)
+            goto fail;  /* text scaled by its matrix: the box's height */
+        Py_ssize_t f = -1;
+        if (r->font) {
+            for (Py_ssize_t k = fonts - 1; k >= 0; k--)
+                if (font_keys[k] == r->font) {
+                    f = font_at[k];
+                    break;
+                }
+        }
+        if (f < 0) {  /* a font seen first here (or a glyph without one: asked for itself) */
+            PyObject *name = font_name(tp, i, info);
+            if (!name || PyList_Append(names, name) < 0) {
+                Py_XDECREF(name);
+                goto fail;
+            }
+            Py_DECREF(name);
+            f = PyList_GET_SIZE(names) - 1;
+            if (r->font) {
+                font_keys[fonts] = r->font;
+                font_at[fonts++] = f;
+            }
+        }
+        x->font = f;
+    }
+    PyMem_Free(font_keys);
+    PyMem_Free(font_at);
+    return m;
+fail:
+    PyMem_Free(font_keys);
+    PyMem_Free(font_at);
+    return -1;
+}
+
+static PyObject *page_words(PyObject *self, PyObject *args) {
+    unsigned long long page, loose, origin, object, size, weight, font, info;
+    int n;
+    PyObject *page_text;
+    double height;
+    pdfium_fns f;
+    if (!PyArg_ParseTuple(args, "KiUdKKKKKKK", &page, &n, &page_text, &height, &loose, &origin, &object, &size,
+                          &weight, &font, &info))
+        return NULL;
+    if (fns_from(&f, loose, origin, object, size, weight, font) < 0)
+        return NULL;
+    if (n < 0 || !page || !info || PyUnicode_GET_LENGTH(page_text) != n) {
+        PyErr_SetString(PyExc_ValueError, "page_words: a null handle, a negative count or a text of another length");
+        return NULL;
+    }
+    void *tp = (void *)(uintptr_t)page;
+    size_t cap = (size_t)(n > 0 ? n : 1);
+    record *rec = PyMem_Malloc(cap * sizeof *rec);
+    glyph *g = PyMem_Malloc(cap * sizeof *g);
+    Py_ssize_t *order = PyMem_Malloc(cap * sizeof *order);
+    int *brk = PyMem_Malloc(cap * sizeof *brk);
+    PyObject *names = PyList_New(0), *out = NULL;
+    if (!rec || !g || !order || !brk || !names) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    fill_records(tp, n, &f, rec);
+    Py_END_ALLOW_THREADS
+    Py_ssize_t m = make_glyphs(tp, rec, n, page_text, (font_info_fn)(uintptr_t)info, g, names);
+    if (m < 0)
+        goto done;
+    int stored = 1;  /* no glyph starts well left of the previous one on the same baseline */
+    for (Py_ssize_t k = 1; k < m && stored; k++)
+        if (fabs(g[k].base - g[k - 1].base) < 0.3 * g[k].size && g[k].left < g[k - 1].left - 0.5 * g[k].size)
+            stored = 0;
+    if (stored) {
+        for (Py_ssize_t k = 0; k < m; k++) {
+            order[k] = k;
+            brk[k] = g[k].brk;
+        }
+    } else if (visual_order(g, m, order, brk) < 0) {
+        goto done;
+    }
+    out = cut_words(g, order, brk, m, stored, page_text, height, names);
+done:
+    PyMem_Free(rec);
+    PyMem_Free(g);
+    PyMem_Free(order);
+    PyMem_Free(brk);
+    Py_XDECREF(names);
     return out;
 }
 
@@ -85,9 +416,27 @@ static PyMethodDef methods[] = {
      "char_records(text_page, n, loose_box, char_origin, text_object, font_size, font_weight, object_font) -> "
      "bytes: n 64-byte records (float left, top, right, bottom; double origin x, y; uint64 text object; "
      "double font size; int32 weight, int32 0; uint64 font) for chars 0..n-1."},
+    {"page_words", page_words, METH_VARARGS,
+     "page_words(text_page, n, page_text, height, loose_box, char_origin, text_object, font_size, font_weight, "
+     "object_font, font_info) -> list of word dicts (pdf_words.page_words, cut as its numpy path cuts them)."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pdfchars",
                                     "Per-glyph pdfium facts in one call (see pdf_words.py).", -1, methods};
 
-PyMODINIT_FUNC PyInit__pdfchars(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__pdfchars(void) {
+    const char *names[9] = {"text", "x0", "x1", "top", "bottom", "size", "baseline", "bold", "font"};
+    PyObject **keys[9] = {&KEY_TEXT, &KEY_X0, &KEY_X1, &KEY_TOP, &KEY_BOTTOM, &KEY_SIZE, &KEY_BASELINE, &KEY_BOLD,
+                          &KEY_FONT};
+    for (int k = 0; k < 9; k++)
+        if (!(*keys[k] = PyUnicode_InternFromString(names[k])))
+            return NULL;
+    PyObject *builtins = PyImport_ImportModule("builtins");
+    if (!builtins)
+        return NULL;
+    ROUND = PyObject_GetAttrString(builtins, "round");
+    Py_DECREF(builtins);
+    if (!ROUND)
+        return NULL;
+    return PyModule_Create(&module);
+}
