@@ -1,30 +1,37 @@
 """Ruled tables found from pdfium's drawing operations, without parsing the page twice.
 
 pdfplumber finds ruled tables from the page's line and rectangle objects (edges →
-intersections → cells → tables); that part is cheap, but to get those objects it parses
-the whole page content with pdfminer, which is most of its cost. pdfium already has the
-page open for the text, and gives the same drawing operations: we turn its path segments
-into pdfplumber-style edges and reuse pdfplumber's own grid algorithm on them, so the
-tables are the ones pdfplumber would find, at a fraction of the time.
+intersections → cells → tables); to get those objects it parses the whole page content with
+pdfminer, which is most of its cost. pdfium already has the page open for the text, and gives
+the same drawing operations: we turn its path segments into pdfplumber-style edges, and the
+page's objects are walked with pdfium's own calls, the way pypdfium2's
+`PdfPage.get_objects(max_depth=2)` walks them, without a helper object each.
 
-pdfplumber itself is imported on the first page that has rules (its import costs more than
-reading a page), and the page's objects are walked with pdfium's own calls, the way
-pypdfium2's `PdfPage.get_objects(max_depth=2)` walks them, without a helper object each.
+The grid algorithm is pdfplumber's lattice strategy (pdfplumber/table.py, MIT licence,
+https://github.com/jsvine/pdfplumber: `merge_edges`, `edges_to_intersections`,
+`intersections_to_cells`, `cells_to_tables`, `Table.rows`), done step for step with the same
+arithmetic, so the cells are the ones pdfplumber finds, in the same order
+(tests/test_pdf_lines.py checks it against pdfplumber's functions). Only the bookkeeping
+differs: edges are tuples, each intersection holds the *set* of its edges' boxes once (where
+pdfplumber rebuilds both sets for every pair of points it compares), the points below and to
+the right of a point come from an index by column and row instead of a scan of every later
+point, and tables are grown from cells with set look-ups. A page without two rules in each
+direction makes no cell and is left at once. pdfplumber is no longer imported to read a PDF.
 """
 
 from __future__ import annotations
 
 import ctypes
+from bisect import bisect_right
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from itertools import groupby
+from operator import itemgetter
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from chiso.extract.pdf_words import raw_function
-
-if TYPE_CHECKING:
-    from pdfplumber.table import Table
+from chiso.model import BBox
 
 SNAP = JOIN = INTERSECT = 3  # pdfplumber's defaults
 MIN_EDGE = 3
@@ -133,25 +140,181 @@ def page_edges(page: pdfium.PdfPage, height: float) -> list[dict]:
     return edges
 
 
-def find_tables(page: pdfium.PdfPage, height: float) -> list[Table]:
+Point = tuple[float, float]
+Edge = tuple[float, float, float, float, float]  # x0, top, x1, bottom, and width (h) or height (v)
+
+
+class RuledTable:
+    """Cells of one ruled table (boxes, top-left origin) in pdfplumber's order, with its rows."""
+
+    __slots__ = ("cells",)
+
+    def __init__(self, cells: list[BBox]) -> None:
+        self.cells = cells
+
+    @property
+    def bbox(self) -> BBox:
+        c = self.cells
+        return (min(b[0] for b in c), min(b[1] for b in c), max(b[2] for b in c), max(b[3] for b in c))
+
+    @property
+    def rows(self) -> list[list[BBox | None]]:
+        """Cells by row (same top), each row on the table's columns (every x0 of a cell), None
+        where a cell spans from an earlier row or column: pdfplumber's `Table.rows`."""
+        xs = sorted({b[0] for b in self.cells})
+        rows = []
+        for _, row_cells in groupby(sorted(self.cells, key=itemgetter(1, 0)), itemgetter(1)):
+            by_x = {b[0]: b for b in row_cells}
+            rows.append([by_x.get(x) for x in xs])
+        return rows
+
+
+def find_tables(page: pdfium.PdfPage, height: float) -> list[RuledTable]:
     """pdfplumber's lattice tables, computed from pdfium's rules."""
     return tables_from_edges(page_edges(page, height))
 
 
-def tables_from_edges(edges: list[dict]) -> list[Table]:
+def tables_from_edges(edges: list[dict]) -> list[RuledTable]:
     """pdfplumber's lattice tables from rules given as edge dicts: a PDF's drawn rules, or the
     rules found in a scanned page's image (`ocr_lines.ruling_edges`)."""
     if len(edges) < 4:
         return []
-    from pdfplumber.table import (
-        Table,
-        cells_to_tables,
-        edges_to_intersections,
-        intersections_to_cells,
-        merge_edges,
-    )
-    from pdfplumber.utils import filter_edges
+    verticals = [(e["x0"], e["top"], e["x1"], e["bottom"], e["height"]) for e in edges if e["orientation"] == "v"]
+    horizontals = [(e["x0"], e["top"], e["x1"], e["bottom"], e["width"]) for e in edges if e["orientation"] == "h"]
+    if len(verticals) < 2 or len(horizontals) < 2:  # a cell needs two of each; merging only removes edges
+        return []
+    verticals = [e for e in _merge(verticals, 0, 1, SNAP, JOIN) if e[4] >= MIN_EDGE]
+    horizontals = [e for e in _merge(horizontals, 1, 0, SNAP, JOIN) if e[4] >= MIN_EDGE]
+    cells = _cells(_intersections(verticals, horizontals, INTERSECT))
+    return [RuledTable(group) for group in _group_cells(cells)]
 
-    edges = filter_edges(merge_edges(edges, SNAP, SNAP, JOIN, JOIN), min_length=MIN_EDGE)
-    cells = intersections_to_cells(edges_to_intersections(edges, INTERSECT, INTERSECT))
-    return [Table(None, group) for group in cells_to_tables(cells)]  # type: ignore[arg-type]
+
+def _merge(edges: list[Edge], across: int, along: int, snap: float, join: float) -> list[Edge]:
+    """pdfplumber's `merge_edges` for edges of one orientation: snap to the mean position those
+    within `snap` of each other (`across`: 0 = x0 for verticals, 1 = top for horizontals), then
+    join those on one line whose ends are within `join` (`along`: the start coordinate)."""
+    end = along + 2
+    lines: dict[float, list[Edge]] = {}
+    for edge in _snap(edges, across, snap):
+        lines.setdefault(edge[across], []).append(edge)
+    merged: list[Edge] = []
+    for _, line in sorted(lines.items(), key=itemgetter(0)):
+        line.sort(key=itemgetter(along))
+        joined = [line[0]]
+        for e in line[1:]:
+            last = joined[-1]
+            if e[along] <= last[end] + join:
+                if e[end] > last[end]:  # pdfplumber's resize_object: width = x1 - x0, height grows by the diff
+                    size = e[end] - last[0] if along == 0 else last[4] + (e[end] - last[end])
+                    joined[-1] = (*last[:end], e[end], *last[end + 1:4], size)
+            else:
+                joined.append(e)
+        merged.extend(joined)
+    return merged
+
+
+def _snap(edges: list[Edge], across: int, tolerance: float) -> list[Edge]:
+    """pdfplumber's `snap_objects`: positions chained within `tolerance` form a cluster, and each
+    edge moves (both of its `across` coordinates) by the cluster's mean minus its own position."""
+    cluster: dict[float, int] = {}
+    last = None
+    for value in sorted({e[across] for e in edges}):
+        cluster[value] = 0 if last is None else cluster[last] + (not value <= last + tolerance)
+        last = value
+    snapped: list[Edge] = []
+    for _, group in groupby(sorted(edges, key=lambda e: cluster[e[across]]), key=lambda e: cluster[e[across]]):
+        members = list(group)
+        mean = sum(e[across] for e in members) / len(members)
+        for e in members:
+            shift = mean - e[across]
+            moved = list(e)
+            moved[across] = e[across] + shift
+            moved[across + 2] = e[across + 2] + shift
+            snapped.append(tuple(moved))  # type: ignore[arg-type]
+    return snapped
+
+
+def _intersections(verticals: list[Edge], horizontals: list[Edge], tolerance: float
+                   ) -> dict[Point, tuple[set[BBox], set[BBox]]]:
+    """pdfplumber's `edges_to_intersections`: each point where a vertical and a horizontal rule
+    meet (within `tolerance`) → the boxes of the vertical and of the horizontal rules through it."""
+    points: dict[Point, tuple[set[BBox], set[BBox]]] = {}
+    for v in verticals:
+        x, v_top, v_bottom = v[0], v[1], v[3]
+        for h in horizontals:
+            top = h[1]
+            if v_top <= top + tolerance and v_bottom >= top - tolerance and h[0] - tolerance <= x <= h[2] + tolerance:
+                point = points.get((x, top))
+                if point is None:
+                    point = points[(x, top)] = (set(), set())
+                point[0].add(v[:4])
+                point[1].add(h[:4])
+    return points
+
+
+def _cells(points: dict[Point, tuple[set[BBox], set[BBox]]]) -> list[BBox]:
+    """pdfplumber's `intersections_to_cells`: from each point in (x, top) order, the smallest cell
+    it opens. The first point below it on a common vertical rule, and the first to its right on a
+    common horizontal rule, whose opposite corner is a point joined to both by rules, close it."""
+    columns: dict[float, list[float]] = {}
+    rows: dict[float, list[float]] = {}
+    ordered = sorted(points)
+    for x, y in ordered:
+        columns.setdefault(x, []).append(y)
+        rows.setdefault(y, []).append(x)
+    cells: list[BBox] = []
+    for x, y in ordered:
+        verticals, horizontals = points[(x, y)]
+        column, row = columns[x], rows[y]
+        rights: list[float] | None = None
+        for below in column[bisect_right(column, y):]:
+            below_v, below_h = points[(x, below)]
+            if verticals.isdisjoint(below_v):
+                continue
+            if rights is None:  # the points to the right joined by a horizontal rule, found once
+                rights = [r for r in row[bisect_right(row, x):] if not horizontals.isdisjoint(points[(r, y)][1])]
+            cell = _closing_corner(points, x, y, below, below_h, rights)
+            if cell is not None:
+                cells.append(cell)
+                break
+    return cells
+
+
+def _closing_corner(points: dict[Point, tuple[set[BBox], set[BBox]]], x: float, y: float, below: float,
+                    below_h: set[BBox], rights: list[float]) -> BBox | None:
+    """The cell from (x, y) down to `below`, closed by the first of `rights` whose corner at
+    (right, below) has a vertical rule in common with (right, y) and a horizontal one with (x, below)."""
+    for right in rights:
+        corner = points.get((right, below))
+        if corner is not None and not corner[0].isdisjoint(points[(right, y)][0]) and not corner[1].isdisjoint(below_h):
+            return (x, y, right, below)
+    return None
+
+
+def _group_cells(cells: list[BBox]) -> list[list[BBox]]:
+    """pdfplumber's `cells_to_tables`: cells sharing a corner (transitively) form one table, grown
+    in passes over the cells left, in their order; tables ordered by their top-left cell, and a
+    table of one cell dropped."""
+    remaining = cells
+    tables: list[list[BBox]] = []
+    current: list[BBox] = []
+    corners: set[Point] = set()
+    while remaining:
+        before = len(current)
+        left: list[BBox] = []
+        for cell in remaining:
+            x0, top, x1, bottom = cell
+            cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            if not current or not corners.isdisjoint(cell_corners):
+                corners.update(cell_corners)
+                current.append(cell)
+            else:
+                left.append(cell)
+        remaining = left
+        if len(current) == before:
+            tables.append(current)
+            current, corners = [], set()
+    if current:
+        tables.append(current)
+    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]

@@ -1,13 +1,13 @@
-"""Ruled tables of a PDF page: pdfplumber's cell boxes → our grid with merged-cell spans."""
+"""Ruled tables of a PDF page: the cell boxes of pdfplumber's grid algorithm (pdf_lines) → our grid with merged-cell spans."""
 
 from __future__ import annotations
 
 import pypdfium2 as pdfium
 
 from chiso.extract.ocr_numbers import number_confidence
-from chiso.extract.pdf_lines import find_tables, tables_from_edges
+from chiso.extract.pdf_lines import RuledTable, find_tables, tables_from_edges
 from chiso.extract.pdf_words import cell_words, lines_text
-from chiso.model import Cell, Table
+from chiso.model import BBox, Cell, Table
 from chiso.normalize.text import nfc
 
 
@@ -16,20 +16,24 @@ def ruled_tables(page: pdfium.PdfPage, height: float, words: list[dict], page_no
     """Every ruled table of at least two rows on the page, its cells holding the words inside them.
     `edges`: rules found elsewhere than in the page's drawing (a scan's image, see ocr_lines)."""
     found = find_tables(page, height) if edges is None else tables_from_edges(edges)
-    return [_grid(t, page_no, words) for t in found if len(t.rows) >= 2]
+    tables = []
+    for table in found:
+        rows = table.rows
+        if len(rows) >= 2:
+            tables.append(_grid(table, rows, page_no, words))
+    return tables
 
 
-def _grid(table, page_no: int, words: list[dict], number: int = 0) -> Table:  # noqa: ANN001
-    """A pdfplumber Table (cell boxes) → our grid, each origin cell with its span and text."""
-    rows = table.rows
+def _grid(table: RuledTable, rows: list[list[BBox | None]], page_no: int, words: list[dict]) -> Table:
+    """A table's cell boxes (`rows`: its `RuledTable.rows`) → our grid, each origin cell with its span and text."""
     n_rows = len(rows)
-    n_cols = max((len(r.cells) for r in rows), default=0)
+    n_cols = max((len(r) for r in rows), default=0)
     grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
     origins: list[Cell] = []
     col_x: list[float | None] = [None] * n_cols
     row_y: list[float | None] = [None] * n_rows
     for r, row in enumerate(rows):
-        for c, bbox in enumerate(row.cells):
+        for c, bbox in enumerate(row):
             if bbox is None:
                 continue
             if col_x[c] is None:
@@ -37,7 +41,7 @@ def _grid(table, page_no: int, words: list[dict], number: int = 0) -> Table:  # 
             if row_y[r] is None:
                 row_y[r] = bbox[1] + 1.0
     for r, row in enumerate(rows):
-        for c, bbox in enumerate(row.cells):
+        for c, bbox in enumerate(row):
             if bbox is None:
                 continue
             inside = cell_words(bbox, words)
@@ -55,6 +59,6 @@ def _grid(table, page_no: int, words: list[dict], number: int = 0) -> Table:  # 
             for c in range(cell.col, min(cell.col + cell.colspan, n_cols)):
                 if grid[r][c] is None:
                     grid[r][c] = cell
-    return Table(number=number, grid=grid, page=page_no, pages=[page_no], bbox=tuple(table.bbox), origin="ruled")
+    return Table(number=0, grid=grid, page=page_no, pages=[page_no], bbox=tuple(table.bbox), origin="ruled")
 
 
