@@ -22,7 +22,9 @@ from chiso.extract.pdf_words import (
     glyph_records,
     group_lines,
     join_words,
+    lines_by_baseline,
     page_words,
+    spaced_text,
 )
 
 GLYPH_ORDER = Path(__file__).parent / "pdfwords" / "glyph-order.pdf"  # tests/pdfwords/make_glyph_order.py
@@ -89,6 +91,39 @@ def test_the_compiled_word_cutter_gives_the_words_of_the_numpy_definition(name):
         assert fast == slow
         words += len(fast)
     assert words > 50
+
+
+@pytest.mark.parametrize("name", ["sonla-sipas-2023.pdf", "quangtri-par-2022.pdf", "legacy/hatinh-par-2014.pdf",
+                                  GLYPH_ORDER])
+def test_lines_and_their_text_are_those_of_the_python_definitions(name):
+    """group_lines/join_words (compiled where built) against lines_by_baseline/spaced_text: every page,
+    and handfuls of its words as a table cell gives them (any order, any mix of lines)."""
+    import random
+
+    rows = 0
+    for number, (page, height) in enumerate(_pages(name)):
+        words = page_words(page, height)
+        lines = group_lines(words)
+        assert lines == lines_by_baseline(words)
+        assert [join_words(line) for line in lines] == [spaced_text(line) for line in lines]
+        pick = random.Random(number)
+        for _ in range(20):
+            cell = pick.sample(words, min(len(words), pick.randint(1, 12)))
+            assert group_lines(cell) == lines_by_baseline(cell)
+        rows += len(lines)
+    assert rows > 5
+
+
+def test_lines_of_words_without_finite_positions_are_left_to_the_python_definition():
+    """A NaN baseline: both raise as round() does; an OCR word's int positions group as floats do."""
+    nan = {"text": "a", "x0": 1.0, "x1": 2.0, "baseline": float("nan"), "size": 4.0}
+    ok = {"text": "b", "x0": 1.0, "x1": 2.0, "baseline": 3.0, "size": 4.0}
+    with pytest.raises(ValueError):
+        group_lines([nan, ok])
+    ints = [{"text": t, "x0": x, "x1": x + 5, "baseline": b, "size": 10} for t, x, b in
+            [("c", 30, 100), ("a", 0, 102), ("z", 0, 130), ("b", 10, 99)]]
+    assert [[w["text"] for w in row] for row in group_lines(ints)] == [["a", "b", "c"], ["z"]]
+    assert join_words(ints[:2]) == "ca" and spaced_text(ints[:2]) == "ca"
 
 
 def test_letters_stored_after_their_line_are_read_where_they_are_printed():

@@ -411,6 +411,212 @@ done:
     return out;
 }
 
+/* ── Lines: pdf_words.group_lines and join_words, the same steps over the word dicts ──
+ * Called for every page and every table cell with more than one word; in Python they cost about
+ * half a millisecond a page. Words whose positions are not finite numbers get None back: the
+ * Python definitions then decide (and raise where they raise). */
+
+typedef struct {
+    double key, x0, base, size;
+    Py_ssize_t k;
+} line_word;
+
+/* a float of a word dict; 0 (no exception) where the key is missing or not a real number */
+static int word_float(PyObject *w, PyObject *key, double *out) {
+    if (!PyDict_Check(w))
+        return 0;
+    PyObject *v = PyDict_GetItemWithError(w, key);
+    if (!v || !(PyFloat_Check(v) || PyLong_Check(v)) || PyBool_Check(v))
+        return 0;
+    *out = PyFloat_AsDouble(v);
+    if (*out == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    return 1;
+}
+
+static int by_key_x0_k(const void *pa, const void *pb) {
+    const line_word *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    if (a->x0 != b->x0)
+        return a->x0 < b->x0 ? -1 : 1;
+    return a->k < b->k ? -1 : (a->k > b->k);
+}
+
+static int by_x0_stable(const void *pa, const void *pb) {
+    const line_word *a = pa, *b = pb;
+    if (a->x0 != b->x0)
+        return a->x0 < b->x0 ? -1 : 1;
+    return a->k < b->k ? -1 : (a->k > b->k);
+}
+
+static PyObject *group_lines(PyObject *self, PyObject *arg) {
+    PyObject *seq = PySequence_Fast(arg, "group_lines: a list of words");
+    if (!seq)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    line_word *lw = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof *lw);
+    Py_ssize_t *first = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof *first);  /* each line's first word */
+    Py_ssize_t *line_of = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof *line_of);
+    PyObject *rows = NULL;
+    double largest = 0.0;
+    int any_size = 0;
+    if (!lw || !first || !line_of) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        line_word *x = &lw[k];
+        if (!word_float(items[k], KEY_BASELINE, &x->base) || !word_float(items[k], KEY_X0, &x->x0)
+            || !word_float(items[k], KEY_SIZE, &x->size) || !isfinite(x->base) || !isfinite(x->x0)
+            || fabs(x->base) > 1e15) {
+            if (PyErr_Occurred())
+                goto done;
+            rows = Py_None;  /* not plain finite numbers: the Python definition decides */
+            Py_INCREF(rows);
+            goto done;
+        }
+        x->key = rint(x->base);  /* Python's round(): ties to even */
+        x->k = k;
+        if (x->size == x->size && (!any_size || x->size > largest)) {
+            largest = x->size;
+            any_size = 1;
+        }
+    }
+    if (n < 2) {
+        rows = PyList_New(0);
+        if (rows && n == 1) {
+            PyObject *row = PyList_New(1);
+            if (!row || PyList_Append(rows, row) < 0) {
+                Py_XDECREF(row);
+                Py_CLEAR(rows);
+                goto done;
+            }
+            Py_INCREF(items[0]);
+            PyList_SET_ITEM(row, 0, items[0]);
+            Py_DECREF(row);
+        }
+        goto done;
+    }
+    double r = 0.45 * largest;
+    double reach = (double)(long long)(r < 1e9 ? r : 1e9) + 2;
+    qsort(lw, (size_t)n, sizeof *lw, by_key_x0_k);
+    Py_ssize_t lines = 0;
+    for (Py_ssize_t t = 0; t < n; t++) {
+        const line_word *w = &lw[t];
+        double lowest = w->key - reach, last = w->key + reach;
+        Py_ssize_t lo = 0, hi = lines;  /* bisect_left over the lines' keys (non-decreasing) */
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (lw[first[mid]].key < lowest)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        Py_ssize_t j = lo;
+        for (; j < lines && lw[first[j]].key <= last; j++) {
+            const line_word *ref = &lw[first[j]];
+            if (fabs(w->base - ref->base) <= 0.45 * (ref->size > w->size ? ref->size : w->size))
+                break;
+        }
+        if (j < lines && lw[first[j]].key <= last) {
+            line_of[t] = j;
+        } else {
+            first[lines] = t;
+            line_of[t] = lines++;
+        }
+    }
+    /* each line's words by x0 (stable: in the order they joined it, which is by key, x0, index) */
+    Py_ssize_t *count = PyMem_Calloc((size_t)lines + 1, sizeof *count);
+    line_word *sorted = PyMem_Malloc((size_t)n * sizeof *sorted);
+    if (!count || !sorted) {
+        PyMem_Free(count);
+        PyMem_Free(sorted);
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t t = 0; t < n; t++)
+        count[line_of[t] + 1]++;
+    for (Py_ssize_t j = 0; j < lines; j++)
+        count[j + 1] += count[j];
+    for (Py_ssize_t t = 0; t < n; t++) {  /* joined order: the index of the joining step, for stability */
+        line_word x = lw[t];
+        x.k = t;
+        sorted[count[line_of[t]]++] = x;
+    }
+    rows = PyList_New(lines);
+    Py_ssize_t start = 0;
+    for (Py_ssize_t j = 0; rows && j < lines; j++) {
+        Py_ssize_t end = count[j];
+        qsort(sorted + start, (size_t)(end - start), sizeof *sorted, by_x0_stable);
+        PyObject *row = PyList_New(end - start);
+        if (!row) {
+            Py_CLEAR(rows);
+            break;
+        }
+        for (Py_ssize_t t = start; t < end; t++) {
+            PyObject *w = items[lw[sorted[t].k].k];
+            Py_INCREF(w);
+            PyList_SET_ITEM(row, t - start, w);
+        }
+        PyList_SET_ITEM(rows, j, row);
+        start = end;
+    }
+    PyMem_Free(count);
+    PyMem_Free(sorted);
+done:
+    PyMem_Free(lw);
+    PyMem_Free(first);
+    PyMem_Free(line_of);
+    Py_DECREF(seq);
+    return rows;
+}
+
+static PyObject *join_words(PyObject *self, PyObject *arg) {
+    PyObject *seq = PySequence_Fast(arg, "join_words: a list of words");
+    if (!seq)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    PyObject *parts = PyList_New(0), *out = NULL;
+    double prev_x1 = 0.0;
+    if (!parts)
+        goto done;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        double x0, x1;
+        PyObject *text = PyDict_Check(items[k]) ? PyDict_GetItemWithError(items[k], KEY_TEXT) : NULL;
+        if (!text || !PyUnicode_Check(text) || !word_float(items[k], KEY_X0, &x0) || !word_float(items[k], KEY_X1, &x1)) {
+            if (!PyErr_Occurred()) {
+                out = Py_None;
+                Py_INCREF(out);
+            }
+            goto done;
+        }
+        if (k > 0 && x0 - prev_x1 > 0.8) {
+            PyObject *space = PyUnicode_FromOrdinal(' ');
+            int bad = !space || PyList_Append(parts, space) < 0;
+            Py_XDECREF(space);
+            if (bad)
+                goto done;
+        }
+        if (PyList_Append(parts, text) < 0)
+            goto done;
+        prev_x1 = x1;
+    }
+    PyObject *empty = PyUnicode_FromStringAndSize("", 0);
+    if (empty) {
+        out = PyUnicode_Join(empty, parts);
+        Py_DECREF(empty);
+    }
+done:
+    Py_XDECREF(parts);
+    Py_DECREF(seq);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"char_records", char_records, METH_VARARGS,
      "char_records(text_page, n, loose_box, char_origin, text_object, font_size, font_weight, object_font) -> "
@@ -419,6 +625,11 @@ static PyMethodDef methods[] = {
     {"page_words", page_words, METH_VARARGS,
      "page_words(text_page, n, page_text, height, loose_box, char_origin, text_object, font_size, font_weight, "
      "object_font, font_info) -> list of word dicts (pdf_words.page_words, cut as its numpy path cuts them)."},
+    {"group_lines", group_lines, METH_O,
+     "group_lines(words) -> list of lines (pdf_words.group_lines), or None for words whose positions are not "
+     "finite numbers."},
+    {"join_words", join_words, METH_O,
+     "join_words(line) -> str (pdf_words.join_words), or None for words without a text and position."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pdfchars",

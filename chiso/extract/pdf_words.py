@@ -318,6 +318,16 @@ _x0 = itemgetter("x0")
 
 
 def group_lines(words: list[dict]) -> list[list[dict]]:
+    """Words on one baseline form a line (`lines_by_baseline` is the definition; the compiled module
+    does the same steps, ~10× faster, where it was built and the positions are finite numbers)."""
+    if _pdfchars is not None:
+        rows = _pdfchars.group_lines(words)
+        if rows is not None:
+            return rows
+    return lines_by_baseline(words)
+
+
+def lines_by_baseline(words: list[dict]) -> list[list[dict]]:
     """Words on one baseline form a line (a raised, smaller superscript still belongs to it).
 
     A word joins the first line (in order of creation) whose first word's baseline is within
@@ -357,7 +367,17 @@ def group_lines(words: list[dict]) -> list[list[dict]]:
 
 
 def join_words(line: list[dict]) -> str:
-    """Words of a line, with a space where the print leaves a gap."""
+    """Words of a line, with a space where the print leaves a gap (`spaced_text` is the definition;
+    the compiled module does the same where it was built)."""
+    if _pdfchars is not None:
+        text = _pdfchars.join_words(line)
+        if text is not None:
+            return text
+    return spaced_text(line)
+
+
+def spaced_text(line: list[dict]) -> str:
+    """Words of a line, with a space where the print leaves a gap (more than 0.8 pt)."""
     text = ""
     prev = None
     for w in line:
