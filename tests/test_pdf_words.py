@@ -25,6 +25,7 @@ from chiso.extract.pdf_words import (
     lines_by_baseline,
     page_words,
     spaced_text,
+    words_box,
 )
 
 GLYPH_ORDER = Path(__file__).parent / "pdfwords" / "glyph-order.pdf"  # tests/pdfwords/make_glyph_order.py
@@ -124,6 +125,24 @@ def test_lines_of_words_without_finite_positions_are_left_to_the_python_definiti
             [("c", 30, 100), ("a", 0, 102), ("z", 0, 130), ("b", 10, 99)]]
     assert [[w["text"] for w in row] for row in group_lines(ints)] == [["a", "b", "c"], ["z"]]
     assert join_words(ints[:2]) == "ca" and spaced_text(ints[:2]) == "ca"
+
+
+def test_the_box_of_words_is_the_one_min_and_max_give_each_value_its_own_object():
+    """The values chosen are the words' own objects (an OCR word's int stays an int in a bbox), with
+    min()'s and max()'s choice among ties, NaN and mixed types; an int past 2**53 is left to Python."""
+    import random
+
+    pick = random.Random(7)
+    values = [1, 2.5, float("nan"), -3, 0.0, -0.0, 7, 2.5, 2**60]
+    for _ in range(5000):
+        words = [{k: pick.choice(values) for k in ("x0", "top", "x1", "bottom")} for _ in range(pick.randint(1, 5))]
+        expected = (min(w["x0"] for w in words), min(w["top"] for w in words),
+                    max(w["x1"] for w in words), max(w["bottom"] for w in words))
+        assert all(a is b for a, b in zip(words_box(words), expected, strict=True))
+    page, height = next(_pages("sonla-sipas-2023.pdf"))
+    for line in group_lines(page_words(page, height)):
+        assert words_box(line) == (min(w["x0"] for w in line), min(w["top"] for w in line),
+                                   max(w["x1"] for w in line), max(w["bottom"] for w in line))
 
 
 def test_letters_stored_after_their_line_are_read_where_they_are_printed():

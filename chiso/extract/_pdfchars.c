@@ -617,6 +617,56 @@ done:
     return out;
 }
 
+/* pdf_words.words_box: (min x0, min top, max x1, max bottom) of word dicts, each the word's own
+ * object (an OCR word's int stays an int), chosen as Python's min() and max() choose: the first,
+ * then one strictly smaller (larger). None where a word is not a dict of real numbers. */
+static PyObject *words_box(PyObject *self, PyObject *arg) {
+    PyObject *seq = PySequence_Fast(arg, "words_box: a list of words");
+    if (!seq)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    PyObject *keys[4] = {KEY_X0, KEY_TOP, KEY_X1, KEY_BOTTOM};
+    PyObject *best[4] = {NULL, NULL, NULL, NULL};
+    double val[4] = {0, 0, 0, 0};
+    PyObject *out = NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!PyDict_Check(items[k]))
+            goto none;
+        for (int j = 0; j < 4; j++) {
+            PyObject *v = PyDict_GetItemWithError(items[k], keys[j]);
+            if (!v) {
+                if (PyErr_Occurred())
+                    goto done;
+                goto none;
+            }
+            if (!(PyFloat_Check(v) || (PyLong_Check(v) && !PyBool_Check(v))))
+                goto none;
+            double d = PyFloat_AsDouble(v);
+            if (d == -1.0 && PyErr_Occurred()) {
+                PyErr_Clear();
+                goto none;
+            }
+            if (PyLong_Check(v) && fabs(d) > 9007199254740992.0)
+                goto none;  /* an int a double cannot hold: Python compares it exactly */
+            if (k == 0 || (j < 2 ? d < val[j] : d > val[j])) {
+                val[j] = d;
+                best[j] = v;
+            }
+        }
+    }
+    if (n == 0)
+        goto none;
+    out = PyTuple_Pack(4, best[0], best[1], best[2], best[3]);
+    goto done;
+none:
+    out = Py_None;
+    Py_INCREF(out);
+done:
+    Py_DECREF(seq);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"char_records", char_records, METH_VARARGS,
      "char_records(text_page, n, loose_box, char_origin, text_object, font_size, font_weight, object_font) -> "
@@ -630,6 +680,9 @@ static PyMethodDef methods[] = {
      "finite numbers."},
     {"join_words", join_words, METH_O,
      "join_words(line) -> str (pdf_words.join_words), or None for words without a text and position."},
+    {"words_box", words_box, METH_O,
+     "words_box(words) -> (x0, top, x1, bottom) (pdf_words.words_box), or None for words that are not dicts "
+     "of real numbers, or none."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pdfchars",

@@ -7,7 +7,7 @@ import re
 from chiso.extract.borderless_parts import NUMBERED, Column, Line, Piece, Region, column_of, pieces_by_column
 from chiso.extract.borderless_rows import assign_label_lines
 from chiso.extract.ocr_numbers import number_confidence
-from chiso.extract.pdf_words import group_lines, join_words
+from chiso.extract.pdf_words import group_lines, join_words, words_box
 from chiso.extract.settings import PdfSettings
 from chiso.model import Cell, Table
 
@@ -31,12 +31,8 @@ def _group_blocks(pieces: list[Piece], size: float, settings: PdfSettings) -> li
 
 def _cell(words: list[dict], row: int, col: int, page: int, fallback: tuple[float, float, float, float],
           text: str | None = None) -> Cell:
-    if words:
-        bbox = (min(w["x0"] for w in words), min(w["top"] for w in words),
-                max(w["x1"] for w in words), max(w["bottom"] for w in words))
-    else:
-        bbox = fallback
-    return Cell(text=text if text is not None else "", row=row, col=col, page=page, bbox=bbox,
+    return Cell(text=text if text is not None else "", row=row, col=col, page=page,
+                bbox=words_box(words) if words else fallback,
                 ocr_confidence=number_confidence(words))
 
 

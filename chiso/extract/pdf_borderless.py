@@ -34,16 +34,18 @@ from operator import itemgetter
 
 from chiso.extract.borderless_grid import build_table
 from chiso.extract.borderless_parts import NUMBER, YEAR, Column, Line, Region
+from chiso.extract.pdf_words import words_box
 from chiso.extract.settings import PdfSettings
 from chiso.model import Table
 
-_SIZE, _TOP, _BOTTOM, _BASELINE = (itemgetter(k) for k in ("size", "top", "bottom", "baseline"))
+_SIZE, _BASELINE = itemgetter("size"), itemgetter("baseline")
 _SIGNS = frozenset("+-–−")  # a NUMBER begins with a sign or a digit (a cheap test before the pattern)
 
 
 def _make_line(words: list[dict], settings: PdfSettings) -> Line:
     size = max(map(_SIZE, words))
-    line = Line(words, min(map(_TOP, words)), max(map(_BOTTOM, words)), sum(map(_BASELINE, words)) / len(words), size)
+    _, top, _, bottom = words_box(words)
+    line = Line(words, top, bottom, sum(map(_BASELINE, words)) / len(words), size)
     gap = settings.borderless_cell_gap * size
     for i, w in enumerate(words):
         text = w["text"]

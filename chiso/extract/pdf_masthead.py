@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from chiso.extract.ocr_numbers import number_confidence
-from chiso.extract.pdf_words import join_words
+from chiso.extract.pdf_words import join_words, words_box
 from chiso.model import Cell, Table
 from chiso.normalize.text import nfc
 
@@ -73,15 +73,11 @@ def split_masthead(rows: list[list[dict]], page_no: int) -> tuple[Table | None, 
         return None, rows
     cells = [_cell("\n".join(nfc(join_words(r)) for r in part), c, page_no, part)
              for c, part in enumerate((left, right))]
-    words = [w for r in rows[:end] for w in r]
-    bbox = (min(w["x0"] for w in words), min(w["top"] for w in words),
-            max(w["x1"] for w in words), max(w["bottom"] for w in words))
+    bbox = words_box([w for r in rows[:end] for w in r])
     table = Table(number=0, grid=[cells], page=page_no, pages=[page_no], bbox=bbox, origin="masthead")
     return table, rows[end:]
 
 
 def _cell(text: str, col: int, page_no: int, part: list[list[dict]]) -> Cell:
     words = [w for r in part for w in r]
-    bbox = (min(w["x0"] for w in words), min(w["top"] for w in words),
-            max(w["x1"] for w in words), max(w["bottom"] for w in words))
-    return Cell(text=text, row=0, col=col, page=page_no, bbox=bbox, ocr_confidence=number_confidence(words))
+    return Cell(text=text, row=0, col=col, page=page_no, bbox=words_box(words), ocr_confidence=number_confidence(words))

@@ -26,14 +26,14 @@ from chiso.extract.pdf_lines import page_edges
 from chiso.extract.pdf_masthead import split_masthead
 from chiso.extract.pdf_ruled import ruled_tables
 from chiso.extract.pdf_stitch import continues, continues_paragraph, stitch
-from chiso.extract.pdf_words import group_lines, join_words, page_words
+from chiso.extract.pdf_words import group_lines, join_words, page_words, words_box
 from chiso.extract.settings import DEFAULT, PdfSettings
 from chiso.model import BBox, ExtractedDocument, ExtractionError, Table, TextBlock
 from chiso.normalize.legacy_fonts import decode_pdf_words
 from chiso.normalize.text import nfc
 
 MAX_PAGES = 1500
-_X0, _X1, _TOP, _BOTTOM, _TEXT = (itemgetter(k) for k in ("x0", "x1", "top", "bottom", "text"))
+_TEXT = itemgetter("text")
 _PAGE_NUMBER = re.compile(r"[-–\s]*\d{1,4}[-–\s]*")
 _SUPERSCRIPT = re.compile(r"[\d*,]+")
 _MARKER = re.compile(r"(\d{1,2})(?:\s+|$)")
@@ -86,8 +86,9 @@ def _main_size(row: list[dict]) -> float:
 
 
 def _line(row: list[dict]) -> _Line:
-    return _Line(nfc(join_words(row)), min(map(_X0, row)), max(map(_X1, row)), min(map(_TOP, row)),
-                 max(map(_BOTTOM, row)), _main_size(row), all(w.get("bold") for w in row), number_confidences(row))
+    x0, top, x1, bottom = words_box(row)
+    return _Line(nfc(join_words(row)), x0, x1, top, bottom, _main_size(row), all(w.get("bold") for w in row),
+                 number_confidences(row))
 
 
 def _lines(rows: list[list[dict]]) -> list[_Line]:
@@ -208,7 +209,7 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
     rows = [_drop_superscripts(row, settings.small_print_ratio) for row in group_lines(words)]
     rows = [row for row in rows if not _page_number(row, height, settings)]
     body_rows, small, foot = _split_footnotes(rows, boxes, _footnote_rule(rules, width, height), settings)
-    masthead, body_rows = split_masthead(sorted(body_rows, key=lambda r: min(w["top"] for w in r)), page_no)
+    masthead, body_rows = split_masthead(sorted(body_rows, key=lambda r: words_box(r)[1]), page_no)
     borderless, rest = find_borderless_tables(body_rows, page_no, settings)
     tables += borderless + ([masthead] if masthead else [])
     stats["table_pages"] += bool(tables)
@@ -240,20 +241,20 @@ def _split_footnotes(rows: list[list[dict]], boxes: list, rule: float | None, se
     """(body rows, small print inside the body, footnote lines): below the footnote rule when the page
     has one, else small print below the lowest body line or table."""
     if rule is not None:
-        body = [r for r in rows if min(w["top"] for w in r) < rule]
-        return body, [], [_line(r) for r in rows if min(w["top"] for w in r) >= rule]
+        body = [r for r in rows if words_box(r)[1] < rule]
+        return body, [], [_line(r) for r in rows if words_box(r)[1] >= rule]
     body_size = _body_size([w for r in rows for w in r])
     smallest_body = settings.small_print_ratio * body_size
     is_body = [_main_size(r) >= smallest_body for r in rows]
     body = [r for r, b in zip(rows, is_body, strict=True) if b]
     small = [_line(r) for r, b in zip(rows, is_body, strict=True) if not b]
-    lowest = max([max(w["bottom"] for w in r) for r in body] + [b[3] for b in boxes], default=0)
+    lowest = max([words_box(r)[3] for r in body] + [b[3] for b in boxes], default=0)
     return body, [ln for ln in small if ln.top < lowest - 2], [ln for ln in small if ln.top >= lowest - 2]
 
 
 def _page_number(row: list[dict], height: float, settings: PdfSettings) -> bool:
     """A lone number at the top or bottom margin: a page number or running header."""
-    top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
+    _, top, _, bottom = words_box(row)
     if not (top < settings.page_number_top or bottom > height - settings.page_number_bottom):
         return False
     return bool(_PAGE_NUMBER.fullmatch(join_words(row)))

@@ -388,6 +388,18 @@ def spaced_text(line: list[dict]) -> str:
     return text
 
 
+def words_box(words: list[dict]) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) around words: each the word's own value (an OCR word's int stays an int),
+    as min() and max() choose them (the compiled module where built; a row's box is asked by several
+    steps of the reader, for every line of every page)."""
+    if _pdfchars is not None:
+        box = _pdfchars.words_box(words)
+        if box is not None:
+            return box
+    return (min(w["x0"] for w in words), min(w["top"] for w in words),
+            max(w["x1"] for w in words), max(w["bottom"] for w in words))
+
+
 def cell_words(bbox: tuple[float, float, float, float], words: list[dict]) -> list[dict]:
     """The words whose centre lies in a cell."""
     x0, top, x1, bottom = bbox
