@@ -36,6 +36,9 @@ _ASIDE_AFTER = re.compile(
 _SHARE = re.compile(r"(?:tỷ|tỉ)\s+lệ(?!\s+hài\s+lòng)[^.;%]{0,120}$", re.I)
 _YEAR = re.compile(r"^(?:19[89]\d|20[0-4]\d)$")
 _LIST_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?$")
+_WORD_START = re.compile(r"(?:^|[\s(])$")
+_LIST_MARK = re.compile(r"^[.)]")
+_DIGIT = re.compile(r"\d")
 
 
 def _is_aside(text: str, nm: NumberMatch) -> bool:
@@ -48,7 +51,7 @@ def _is_aside(text: str, nm: NumberMatch) -> bool:
     before, after = text[max(0, nm.start - 40): nm.start], text[nm.end: nm.end + 30]
     if _ASIDE_BEFORE.search(before) or _ASIDE_AFTER.match(after) or _SHARE.search(text[max(0, nm.start - 120): nm.start]):
         return True
-    if nm.start == 0 or re.search(r"(?:^|[\s(])$", before) and _LIST_NUMBER.match(raw) and re.match(r"^[.)]", text[nm.end:nm.end + 1] or " "):
+    if nm.start == 0 or _WORD_START.search(before) and _LIST_NUMBER.match(raw) and _LIST_MARK.match(text[nm.end:nm.end + 1] or " "):
         return bool(_LIST_NUMBER.match(raw))
     return nm.reading.signed  # a signed figure is a change
 
@@ -119,10 +122,11 @@ def _table_numbers(t: Table, cells: set[tuple[int, int, int]], reading: TableRea
         return
     aside = reading.aside_columns if reading else set()
     n_head = reading.header_rows if reading else 1
+    n_cols = t.n_cols  # a property that looks at every row: asked once
     for r in range(n_head, t.n_rows):
-        for c in range(t.n_cols):
+        for c in range(n_cols):
             cell = t.cell(r, c)
-            if cell is None or cell.row != r or cell.col != c or not re.search(r"\d", cell.text):
+            if cell is None or cell.row != r or cell.col != c or not _DIGIT.search(cell.text):
                 continue
             text = clean_text(cell.text)
             for nm in find_numbers(text):

@@ -37,16 +37,22 @@ _NOT_HEADING = re.compile(r"^\s*(BÁO\s+CÁO|QUYẾT\s+ĐỊNH|KẾ\s+HOẠCH|C�
                           r"|ỦY\s+BAN|UỶ\s+BAN|CỘNG\s+HÒA|Số\s*:)", re.I)
 
 
+_STATES_SCORE = re.compile(r"\d\s*%|\d\s*/\s*\d+[.,]?\d*\s*điểm|\bđạt\b")
+_STATES_FIGURE = re.compile(r"\d\s*%|\d\s*điểm|\bđạt\b|xếp\s+(?:thứ|hạng)")
+
+
 def is_heading(block: TextBlock) -> bool:
     text = block.text.strip()
     if block.kind != "paragraph" or len(text) > 260 or not text or _NOT_HEADING.match(text):
         return False
-    if _HEADING.match(text) and not re.search(r"\d\s*%|\d\s*/\s*\d+[.,]?\d*\s*điểm|\bđạt\b", text):
+    if _HEADING.match(text) and not _STATES_SCORE.search(text):
         return True
-    if block.emphasis and len(text) < 200 and not re.search(r"\d\s*%|\d\s*điểm|\bđạt\b|xếp\s+(?:thứ|hạng)", text):
+    if block.emphasis and len(text) < 200 and not _STATES_FIGURE.search(text):
         return True
+    if len(text) >= 160:
+        return False  # too long for a heading in capitals (letters not counted)
     letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters) and len(text) < 160
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 @dataclass
@@ -90,6 +96,9 @@ def interpret(doc: ExtractedDocument) -> Interpretation:
                           coverage=measure(doc, observations, state.table_readings))
 
 
+_ROMAN_NUMBERED = re.compile(r"^\s*[IVX]{1,5}\s*[.)]")
+
+
 def _read_text(block: TextBlock, state: _Reading) -> None:
     if block.kind == "paragraph" and is_heading(block):
         state.heading = block.text
@@ -97,7 +106,7 @@ def _read_text(block: TextBlock, state: _Reading) -> None:
         named = detect_indices(block.text)
         if len(named) == 1:
             state.section_index = named[0]
-        elif re.match(r"^\s*[IVX]{1,5}\s*[.)]", block.text):
+        elif _ROMAN_NUMBERED.match(block.text):
             state.section_index = named[0] if named else state.primary
         return
     meta = state.meta

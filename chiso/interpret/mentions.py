@@ -3,6 +3,8 @@
 Agencies are found by their names and abbreviations in `db/places/agencies.csv` (longest
 first, so "Sở Nông nghiệp và Phát triển nông thôn" is not cut after "nông"), then by the
 patterns every province uses (`Sở …`, `Ban …`, `UBND huyện …`, `huyện …`, `thành phố …`).
+Each pattern opens with a look-ahead for the letters its matches can start with: a position
+holding none of them is passed over at once, instead of trying every name there.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from chiso.normalize.text import UPPER, match_key
 
 _CAP = f"[{UPPER}]"
 _NAME = _CAP + r"\w*(?:\s+" + _CAP + r"\w*){0,3}"
-_LOCAL = re.compile(r"(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)\s+)?"
+_LOCAL = re.compile(r"(?=[UỦhHtTqQ])(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân)\s+)?"
                     r"(?:huyện|thị\s+xã|thành\s+phố|quận|Huyện|Thị\s+xã|Thành\s+phố|Quận)\s+" + _NAME)
-_GENERIC_AGENCY = re.compile(r"(?:Sở|Ban)\s+" + _CAP + r"\w*(?:(?:\s+(?:và|-|&)\s+|\s+|,\s+(?=" + _CAP + r"))"
+_GENERIC_AGENCY = re.compile(r"(?=[SB])(?:Sở|Ban)\s+" + _CAP + r"\w*(?:(?:\s+(?:và|-|&)\s+|\s+|,\s+(?=" + _CAP + r"))"
                              + _CAP + r"\w*){0,5}")
-_BLOCK = re.compile(r"khối\s+(?:các\s+)?(?:sở,\s*ban,\s*ngành(?:\s+tỉnh)?|(?:Ủy\s+ban\s+nhân\s+dân|UBND)\s+(?:các\s+)?"
+_BLOCK = re.compile(r"(?=k)khối\s+(?:các\s+)?(?:sở,\s*ban,\s*ngành(?:\s+tỉnh)?|(?:Ủy\s+ban\s+nhân\s+dân|UBND)\s+(?:các\s+)?"
                     r"(?:huyện|cấp\s+huyện|xã|cấp\s+xã)(?:,\s*(?:thị\s+xã|thành\s+phố))*|huyện(?:,\s*(?:thị\s+xã|thành\s+phố))*)", re.I)
 
 
@@ -39,7 +41,8 @@ def _gazetteer() -> re.Pattern[str]:
         names.add(row["name"])
         names.update(a.strip() for a in row.get("aliases", "").split(";") if len(a.strip()) > 4)
     alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(r"(?<!\w)(?:" + alt + r")(?!\w)(?:\s+tỉnh(?!\s+[A-ZĐÀ-Ỹ]))?")
+    first = "".join(sorted({re.escape(n[0]) for n in names}))  # the letters a name starts with
+    return re.compile(r"(?=[" + first + r"])(?<!\w)(?:" + alt + r")(?!\w)(?:\s+tỉnh(?!\s+[A-ZĐÀ-Ỹ]))?")
 
 
 def find_mentions(text: str, province: str | None = None) -> list[Mention]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from chiso.interpret.mentions import entity_key
 from chiso.interpret.prose import NationalStatement, RankStatement
@@ -37,12 +37,20 @@ def similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(_key(a), _key(b))
 
 
-def strict_similarity(a: str, b: str, cutoff: float = 0.0) -> float:
-    """Strict: the same wording, up to form (0 below `cutoff`: rapidfuzz then stops early)."""
-    return fuzz.ratio(_key(a), _key(b), score_cutoff=cutoff)
+SAME_NAME = 85.0  # fuzz.ratio of the keys of two labels of one fact
 
 
-SAME_NAME = 85.0  # strict_similarity of two labels of one fact
+def _same_names(p: RawObservation, cands: list[RawObservation]) -> list[RawObservation]:
+    """The candidates whose label has p's name, strictly (the same wording up to form: `fuzz.ratio` of the keys
+    ≥ SAME_NAME), the closest first (in their order among equals). Scored as one list by rapidfuzz
+    (`process.extract` with a cut-off): a long table's rows are compared with each new value in one call, not
+    pair by pair, and names that cannot reach the cut-off are skipped early."""
+    if not cands:
+        return []
+    hits = process.extract(_key(p.label), [_key(t.label) for t in cands], scorer=fuzz.ratio,
+                           score_cutoff=SAME_NAME, limit=None)
+    hits.sort(key=lambda h: (-h[1], h[2]))
+    return [cands[i] for _, _, i in hits]
 
 
 def same_value(a: RawObservation, b: RawObservation) -> bool:
@@ -132,15 +140,15 @@ def _merge_one(out: list[RawObservation], p: RawObservation, by_fact: dict[tuple
     p_group = _group_key(p.group) if p.group is not None else None
     same_fact = [t for t in by_fact.get(_fact_key(p), ()) if _compatible_max(t, p)
                  and (t.group is None or p_group is None or _group_key(t.group) == p_group)]
-    numbered = [(100.0, t) for t in same_fact if p.number and t.number == p.number]
-    named = numbered or [(100.0, t) for t in same_fact if p.is_total and t.is_total] or \
-        [(strict_similarity(t.label, p.label, SAME_NAME), t) for t in same_fact if not p.is_total and not t.is_total]
-    named = sorted((x for x in named if x[0] >= SAME_NAME), key=lambda x: -x[0])
-    if named and strict_only and not same_value(named[0][1], p):
+    named = [t for t in same_fact if t.number == p.number] if p.number else []
+    if not named:  # by number, else a total is a total, else by name
+        named = [t for t in same_fact if t.is_total] if p.is_total else \
+            _same_names(p, [t for t in same_fact if not t.is_total])
+    if named and strict_only and not same_value(named[0], p):
         _keep(out, p, by_fact)  # two tables printing other figures under one name: both kept as printed
         return
     if named:
-        _join(named[0][1], p)
+        _join(named[0], p)
         return
     if strict_only:
         _keep(out, p, by_fact)
@@ -181,26 +189,25 @@ def _add_nationals(out: list[RawObservation], nationals: list[NationalStatement]
                                   is_total=o.is_total))
 
 
-def _stated_with_value(out: list[RawObservation], st: RankStatement, subject: str, year: int | None,
-                       entity: str) -> bool:
-    """Is the statement's best-matching value of that year one that already carries this very rank (read beside its
-    value)?  Then the statement repeats it, and must not go to the next-best value, which has none."""
-    same = [o for o in out if o.year == year and o.entity == entity and o.survey is None]
-    best = max(same, key=lambda o: similarity(o.label, subject), default=None)
-    return best is not None and (best.rank, best.rank_of) == (st.rank, st.rank_of)
+_UP_TO = re.compile(r"\s+đến\s+")
 
 
 def _attach_ranks(out: list[RawObservation], ranks: list[RankStatement], entity: str,
                   report_year: int | None) -> None:
-    """Rank-only statements (often in footnotes): to the best matching value of the report year."""
+    """Rank-only statements (often in footnotes): to the best matching value of the report year.
+
+    When the best-matching value of that year already carries this very rank (read beside its value), the
+    statement repeats it, and must not go to the next-best value, which has none."""
     for st in ranks:
-        subject = re.split(r"\s+đến\s+", st.subject)[-1]
+        subject = _UP_TO.split(st.subject)[-1]
         year = st.year or report_year
-        if _stated_with_value(out, st, subject, year, entity):
+        # published ranks are those of the national survey
+        same = [o for o in out if o.year == year and o.entity == entity and o.survey is None]
+        scores = [similarity(o.label, subject) for o in same]  # scored once, for both questions
+        best = max(range(len(same)), key=scores.__getitem__, default=None)
+        if best is not None and (same[best].rank, same[best].rank_of) == (st.rank, st.rank_of):
             continue  # "đạt 85,27/100 điểm … (năm 2023 xếp thứ 26/63)": read with its value already, not another's
-        cands = [o for o in out if o.year == year and o.entity == entity and o.rank is None
-                 and o.survey is None]  # published ranks are those of the national survey
-        scored = sorted(((similarity(o.label, subject), o) for o in cands), key=lambda x: -x[0])
+        scored = sorted(((x, o) for x, o in zip(scores, same, strict=True) if o.rank is None), key=lambda x: -x[0])
         if not scored or scored[0][0] < 75 or len(scored) > 1 and scored[0][0] - scored[1][0] < 4:
             continue
         o = scored[0][1]

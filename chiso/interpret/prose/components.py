@@ -19,6 +19,7 @@ import re
 
 from chiso.interpret.prose.context import NUM, RANK_AT, RANK_VERB, Findings, ProseContext, Sources, set_rank
 from chiso.interpret.prose.items import earlier_years
+from chiso.interpret.prose.prefilter import DIGIT
 from chiso.model import RawObservation
 from chiso.normalize.numbers import find_numbers
 from chiso.normalize.text import clean_label
@@ -30,6 +31,9 @@ _OPENING = re.compile(
 _SENTENCE_END = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ])|\.?\s*$")
 _STATE_WORDS = re.compile(r"\s*(?:(?:chỉ\s+)?đạt|là|được|:)\s*$", re.I)
 _NOT_A_NAME = re.compile(r"\d|tăng|giảm|so\s+với|cao\s+hơn|thấp\s+hơn|chỉ\s+số\s+(?:này|chung)", re.I)
+
+
+_LINK_WORD = re.compile(r"^(?:và|còn|riêng)\s+", re.I)
 
 
 def read_components(text: str, ctx: ProseContext, src: Sources) -> Findings:
@@ -69,7 +73,7 @@ def _component(item: str, start: int, ctx: ProseContext, src: Sources) -> tuple[
     if rd.unit not in ("points", "%") and rd.max is None:
         return None
     name = _STATE_WORDS.sub("", item[: nm.start]).strip(" ,")
-    name = re.sub(r"^(?:và|còn|riêng)\s+", "", name, flags=re.I)
+    name = _LINK_WORD.sub("", name)
     words = name.split()
     if not 1 <= len(words) <= 30 or _NOT_A_NAME.search(name):
         return None
@@ -94,14 +98,17 @@ _LIST_OPENING = re.compile(r"(?:\blần\s+lượt\s+(?:là|đạt)|\blà|:)\s+",
 _YEAR = re.compile(r"\bnăm\s+(20[0-4]\d)\b", re.I)
 
 
+_SEPARATOR = re.compile(r"^\s*(?:,|;|và|hoặc)\s*")
+
+
 def _named_in_turn(text: str, start: int, values: list[re.Match[str]]) -> list[tuple[str, re.Match[str]]]:
     """Each parenthesised figure with its name: everything since the previous figure (names hold commas
     of their own: 'Công khai, minh bạch (5,24 điểm; 37/63)')."""
     out = []
     for m in values:
-        name = re.sub(r"^\s*(?:,|;|và|hoặc)\s*", "", text[start: m.start()]).strip(" ,;")
+        name = _SEPARATOR.sub("", text[start: m.start()]).strip(" ,;")
         start = m.end()
-        if 2 <= len(name.split()) <= 40 and not re.search(r"\d", name):
+        if 2 <= len(name.split()) <= 40 and not DIGIT.search(name):
             out.append((name, m))
     return out
 
@@ -130,10 +137,14 @@ def read_expectations(text: str, ctx: ProseContext, src: Sources) -> Findings:
     return found
 
 
+_COMPARED_WITH = re.compile(r"(?:so\s+với|hơn|từ)\s+$", re.I)
+_SENTENCE = re.compile(r".+?(?:\.\s+(?=[A-ZĐÀ-Ỹ])|$)", re.S)
+
+
 def _own_years(text: str, start: int, end: int) -> list[str]:
     """Years a list is stated for, not years it is compared with ('tăng điểm so với năm 2022')."""
     return [m.group(1) for m in _YEAR.finditer(text, start, end)
-            if not re.search(r"(?:so\s+với|hơn|từ)\s+$", text[max(0, m.start() - 10): m.start()], re.I)]
+            if not _COMPARED_WITH.search(text[max(0, m.start() - 10): m.start()])]
 
 
 def read_ranked_list(text: str, ctx: ProseContext, src: Sources) -> Findings:
@@ -141,7 +152,7 @@ def read_ranked_list(text: str, ctx: ProseContext, src: Sources) -> Findings:
     `tăng nhiều nhất là A (7,06 điểm, tăng 0,18 điểm) và B (4,40 điểm, tăng 0,11 điểm)`: each criterion with
     its value and its rank or change in one parenthesis (two or more in a sentence)."""
     found = Findings()
-    for sentence in re.finditer(r".+?(?:\.\s+(?=[A-ZĐÀ-Ỹ])|$)", text, re.S):
+    for sentence in _SENTENCE.finditer(text):
         values = list(_PAREN_RANKED.finditer(text, sentence.start(), sentence.end()))
         if len(values) < 2:
             continue
@@ -209,6 +220,9 @@ _FROM_TO = re.compile(r"từ\s+(?P<v1>\d{1,3}(?:[.,]\d+)?\s*(?:%|điểm))\s+(?:
                       r"\s+(?:năm\s+)?(?P<y2>20[0-4]\d)", re.I)
 
 
+_CHANGE_TAIL = re.compile(r"\s*(?:(?:tăng|giảm)(?:\s+(?:nhiều|mạnh)\s+nhất)?)\s*,?\s*$", re.I)
+
+
 def read_from_to(text: str, ctx: ProseContext, src: Sources) -> Findings:
     """`Chỉ số nội dung X giảm nhiều nhất, từ 5,81 điểm năm 2022 xuống 5,50 điểm năm 2023`: the subject's
     value in each of the two years."""
@@ -218,7 +232,7 @@ def read_from_to(text: str, ctx: ProseContext, src: Sources) -> Findings:
     for m in _FROM_TO.finditer(text):
         if ctx.is_claimed(m.start("v1")):
             continue
-        head = re.sub(r"\s*(?:(?:tăng|giảm)(?:\s+(?:nhiều|mạnh)\s+nhất)?)\s*,?\s*$", "", text[: m.start()], flags=re.I)
+        head = _CHANGE_TAIL.sub("", text[: m.start()])
         label, total = label_for(subject_before(head, len(head)), ctx)
         if label is None:
             continue

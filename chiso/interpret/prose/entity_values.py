@@ -20,6 +20,7 @@ from chiso.db.indices import families
 from chiso.db.reference import resolve_province
 from chiso.interpret.mentions import Mention, entity_key, find_mentions
 from chiso.interpret.prose.context import Findings, ProseContext, Sources
+from chiso.interpret.prose.prefilter import DIGIT
 from chiso.interpret.prose.stated import RANGE
 from chiso.model import RawObservation
 from chiso.normalize.numbers import NumberMatch, find_numbers
@@ -55,13 +56,19 @@ def _value_numbers(sentence: str) -> list[NumberMatch]:
     return out
 
 
+_PHRASE_BREAK = re.compile(r"[;:]|,\s+(?=trong\s+khi|trong\s+đó)")
+_SATISFIED_WITH = re.compile(r"hài\s+lòng(?:\s+nhất)?\s+(?:với|về|đối\s+với)\s", re.I)
+_ASIDE = re.compile(r"\([^)]*\)")
+_PARENTHESIS = re.compile(r"[()]")
+
+
 def _criterion(phrase: str) -> str:
     """The criterion named in the words before a value, fillers and verbs taken out ('' = the index)."""
-    phrase = re.split(r"[;:]|,\s+(?=trong\s+khi|trong\s+đó)", phrase)[-1]
-    phrase = re.split(r"hài\s+lòng(?:\s+nhất)?\s+(?:với|về|đối\s+với)\s", phrase, flags=re.I)[-1]
-    phrase = re.sub(r"\([^)]*\)", " ", phrase)
+    phrase = _PHRASE_BREAK.split(phrase)[-1]
+    phrase = _SATISFIED_WITH.split(phrase)[-1]
+    phrase = _ASIDE.sub(" ", phrase)
     phrase = _FILLER.sub(" ", phrase)
-    phrase = clean_label(re.sub(r"[()]", " ", phrase))
+    phrase = clean_label(_PARENTHESIS.sub(" ", phrase))
     return "" if _TOTAL_WORDS.match(phrase) else phrase
 
 
@@ -71,6 +78,8 @@ def read_entity_values(text: str, ctx: ProseContext, src: Sources) -> Findings:
         return found
     for sm in _SENTENCE.finditer(text):
         sentence = sm.group(0)
+        if not DIGIT.search(sentence):
+            continue  # no figure, no value: the entities it names are not looked for
         mentions = find_mentions(sentence, ctx.province)
         if not mentions:
             continue
@@ -81,22 +90,29 @@ def read_entity_values(text: str, ctx: ProseContext, src: Sources) -> Findings:
     return found
 
 
+_CITY = re.compile(r"thành\s+phố\s", re.I)
+_CITY_WORDS = re.compile(r"^thành\s+phố\s+", re.I)
+
+
 def _is_own(m: Mention, ctx: ProseContext) -> bool:
     """The document's own subject, however named: 'thành phố Hải Phòng' in Hải Phòng's report is the city
     that is a province, not a district."""
     if entity_key(m.name) == entity_key(ctx.entity):
         return True
-    if not ctx.province or not re.match(r"thành\s+phố\s", m.name, re.I):
+    if not ctx.province or not _CITY.match(m.name):
         return False
     province = resolve_province(ctx.province)  # Hải Phòng is a city that is a province; Nam Định is not
-    bare = re.sub(r"^thành\s+phố\s+", "", m.name, flags=re.I)
+    bare = _CITY_WORDS.sub("", m.name)
     return province is not None and province.kind == "thành phố" and entity_key(bare) == entity_key(ctx.province)
+
+
+_TOGETHER = re.compile(r"\bcùng\b")
 
 
 def _entities_before(mentions: list[Mention], lo: int, hi: int, sentence: str) -> list[Mention]:
     """The entity (or entities joined by 'và … cùng') named between lo and hi."""
     inside = [m for m in mentions if lo <= m.start < hi]
-    if len(inside) >= 2 and re.search(r"\bcùng\b", sentence[inside[-1].end: hi]):
+    if len(inside) >= 2 and _TOGETHER.search(sentence[inside[-1].end: hi]):
         return inside
     return inside[-1:]
 
@@ -106,6 +122,7 @@ _DIFFERENCE = re.compile(r"chênh\s+lệch|khoảng\s+cách", re.I)  # "chênh l
 _ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
              "mười": 10}
 _RANK_WORDS = re.compile(r"(?:xếp\s+thứ\s+(nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\b|(dẫn\s+đầu)|(xếp\s+cuối))", re.I)
+_LAST_BEFORE = re.compile(r"xếp\s+cuối\s+(?:là\s+)?$", re.I)
 _BLOCK_SIZE = re.compile(r"\((\d{1,3})\s+(?:cơ\s+quan|đơn\s+vị|sở|huyện|địa\s+phương)[^)]*\)", re.I)
 
 
@@ -129,7 +146,7 @@ def _read_sentence(sentence: str, mentions: list[Mention], numbers: list[NumberM
             continue
         lo = named[-1].end if named else prev_end
         phrase = sentence[lo: nm.start]
-        if ctx.province and re.search(r"tỉnh\s+" + re.escape(ctx.province), phrase):
+        if ctx.province and ctx.province in phrase and re.search(r"tỉnh\s+" + re.escape(ctx.province), phrase):
             prev_end, subject = nm.end, []  # "…, Chỉ số CCHC của tỉnh X đạt …": the province's own value
             continue
         if _DIFFERENCE.search(phrase):
@@ -159,7 +176,7 @@ def _rank_in_words(obs: RawObservation, before: str, between: str, sentence: str
     """`Sở Tư pháp xếp thứ nhất với 92,35%`, `thành phố Nam Định dẫn đầu (90,05%)`, `xếp cuối là huyện X (…)`:
     a rank said in words, out of the block's size the sentence states (`Khối sở, ban, ngành (19 cơ quan)`)."""
     size = _BLOCK_SIZE.search(sentence)
-    words = _RANK_WORDS.search(between) or re.search(r"xếp\s+cuối\s+(?:là\s+)?$", before, re.I)
+    words = _RANK_WORDS.search(between) or _LAST_BEFORE.search(before)
     if size is None or words is None:
         return
     n = int(size.group(1))

@@ -33,6 +33,12 @@ _NOT_VALUE_BEFORE = re.compile(r"(?:tự\s+đánh\s+giá|tự\s+chấm|bị\s+tr
 _SELF_BEFORE = re.compile(r"tự\s+(?:đánh\s+giá|chấm)(?:\s+(?:là|đạt|được))?\s*$", re.I)
 
 
+_IN_PARENS = re.compile(r"\([^()]{3,}\)")
+_FIGURE = re.compile(r"\d\s*(?:%|điểm|/)")
+_THRESHOLD_BEFORE = re.compile(r"(?:trên|dưới|khoảng|tối\s+thiểu|ít\s+nhất)\s*$")
+_OPEN_PAREN_BEFORE = re.compile(r"\(\s*$")
+
+
 def read_items(text: str, ctx: ProseContext, src: Sources) -> Findings:
     found = Findings()
     m = _ITEM.match(text)
@@ -44,15 +50,15 @@ def read_items(text: str, ctx: ProseContext, src: Sources) -> Findings:
         return found
     nm, rd = value
     label = clean_label(m.group("label"))
-    if m.group("dim") and re.fullmatch(r"\([^()]{3,}\)", label):  # "Nội dung 2 (Công khai, minh bạch …):"
+    if m.group("dim") and _IN_PARENS.fullmatch(label):  # "Nội dung 2 (Công khai, minh bạch …):"
         label = clean_label(label[1:-1])
     if _OWN_SUBJECT.match(label) and _SUBJECT_VERB.search(text, rest_at, nm.start):
         return found  # "- Về tổng thể: Chỉ số PAPI năm 2024 của tỉnh đạt 44,12 điểm": a sentence with its subject
     if names_a_province(label):
         return found  # "- Tỉnh Yên Bái (cũ): Chỉ số CCHC năm 2024 đạt …": the place, not a criterion
-    if re.search(r"\d\s*(?:%|điểm|/)", label):
+    if _FIGURE.search(label):
         return found  # the colon belongs to an aside ("(năm 2022: 58,906 điểm)"), not to a label
-    if TARGET.search(label) or re.search(r"(?:trên|dưới|khoảng|tối\s+thiểu|ít\s+nhất)\s*$", text[:nm.start]):
+    if TARGET.search(label) or _THRESHOLD_BEFORE.search(text[:nm.start]):
         return found  # "Phấn đấu năm 2024: Chỉ số CCHC đạt trên 89%": a target, not a value
     if find_mentions(text[rest_at: nm.start], ctx.province):
         return found  # "Khối sở, ban, ngành: Sở Tư pháp xếp thứ nhất với 92,35%; …": the units' values
@@ -85,7 +91,7 @@ def _item_value(text: str, start: int):  # noqa: ANN202
         if not rd.ok or rd.unit == "count" or (rd.max is None and rd.unit not in ("%", "points")):
             continue
         before = text[start: start + nm.start]
-        if _NOT_VALUE_BEFORE.search(before) or re.search(r"\(\s*$", before) or PREV.search(text, start + nm.start - 30 if nm.start > 30 else start, start + nm.end):
+        if _NOT_VALUE_BEFORE.search(before) or _OPEN_PAREN_BEFORE.search(before) or PREV.search(text, start + nm.start - 30 if nm.start > 30 else start, start + nm.end):
             continue
         return type(nm)(start + nm.start, start + nm.end, rd), rd
     return None

@@ -15,7 +15,7 @@ from chiso.interpret.prose.context import (
     RankStatement,
     Sources,
 )
-from chiso.interpret.prose.stated import RANGE, RESPECTIVELY
+from chiso.interpret.prose.stated import RANGE, RESPECTIVELY, STATED_VALUE
 from chiso.interpret.prose.subjects import entity_in, label_for, subject_before
 from chiso.model import Flag, RawObservation
 from chiso.normalize.numbers import find_numbers
@@ -51,7 +51,7 @@ def read_series(text: str, ctx: ProseContext, src: Sources) -> Findings:
     seen: set[int] = set()
     for sm in series:
         raw = sm.group(2)
-        if not sm.group(3) and not re.search(r"[.,]", raw):
+        if not sm.group(3) and "." not in raw and "," not in raw:
             continue  # "2022-2025" is a period, not a value
         spaced = ", " in raw
         nums = find_numbers(raw.replace(", ", ","))
@@ -71,19 +71,25 @@ def read_series(text: str, ctx: ProseContext, src: Sources) -> Findings:
     return found
 
 
+_SENTENCE_END = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ])")
+_GAP = re.compile(r"\s*(?:,|và|;)\s")
+_LIST_LEAD = re.compile(r"\b(?:là|gồm|như)\b|:")
+_GAP_WORDS = re.compile(r"^\s*(?:,|và|;)\s*")
+
+
 def _labels_before(text: str, before_pos: int, count: int, unit: str | None) -> list[str]:
     """The labels of the nearest earlier enumeration of `count` values: each the words before its number."""
-    sentences = re.split(r"\.\s+(?=[A-ZĐÀ-Ỹ])", text[:before_pos])
+    sentences = _SENTENCE_END.split(text[:before_pos])
     for sent in reversed(sentences[:-1] or sentences):
         nums = [n for n in find_numbers(sent) if n.reading.ok and n.reading.unit == unit]
         if len(nums) < count:
             continue
         nums = nums[-count:]  # the enumeration closes the sentence: "… A 79,96% và B 79,92%"
         gaps = [sent[a.end: b.start] for a, b in zip(nums, nums[1:], strict=False)]
-        if not all(re.match(r"\s*(?:,|và|;)\s", g + " ") for g in gaps):
+        if not all(_GAP.match(g + " ") for g in gaps):
             return []
-        starts = [re.split(r"\b(?:là|gồm|như)\b|:", sent[: nums[0].start])[-1]]
-        starts += [re.sub(r"^\s*(?:,|và|;)\s*", "", g) for g in gaps]
+        starts = [_LIST_LEAD.split(sent[: nums[0].start])[-1]]
+        starts += [_GAP_WORDS.sub("", g) for g in gaps]
         return [clean_label(x) for x in starts]
     return []
 
@@ -156,22 +162,26 @@ def read_nationals(text: str, ctx: ProseContext, src: Sources) -> Findings:
 _EARLIER_RANK = re.compile(r"(?:so\s+với\s+năm\s+(20\d\d)\s*\(|\(\s*năm\s+(20\d\d)\s*:?)\s*$", re.I)
 
 
+_RANK_STATED = re.compile(RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})", re.I)
+_VERB = re.compile(r"\s+(?:đạt|là)\s")
+
+
 def read_rank_statements(text: str, ctx: ProseContext, src: Sources) -> Findings:
     """Rank-only statements ('… xếp thứ 55/63'), for attaching to observations read elsewhere."""
     found = Findings()
-    for m in re.finditer(RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})", text, re.I):
+    for m in _RANK_STATED.finditer(text):
         head = text[: m.start()]
         earlier = _EARLIER_RANK.search(head)
         if earlier:  # "tăng 07 bậc so với năm 2020 (xếp thứ 45/63)": the sentence's subject, that year
             start = max(head.rfind(". "), 0)
-            subject = clean_text(re.split(r"\s+(?:đạt|là)\s", head[start:].strip(" ."), maxsplit=1)[0])
+            subject = clean_text(_VERB.split(head[start:].strip(" ."), maxsplit=1)[0])
             found.ranks.append(RankStatement(subject, int(m.group(1)), int(m.group(2)),
                                              src(text[max(0, m.start() - 80): m.end()]),
                                              int(earlier.group(1) or earlier.group(2))))
             continue
         cut = max(head.rfind(x) for x in (";", "(", ":", "…"))
         subject = clean_text((head[cut + 1:] if cut >= 0 else head).strip(" ,.-"))
-        if re.search(r"đạt\s*" + NUM, subject):
+        if STATED_VALUE.search(subject):
             continue
         found.ranks.append(RankStatement(subject, int(m.group(1)), int(m.group(2)),
                                          src(text[max(0, m.start() - 80): m.end()])))

@@ -11,9 +11,12 @@ clause's subject.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from chiso.interpret.prose.context import NUM, RANK_AT, RANK_VERB, Findings, ProseContext, Sources, set_rank
+from chiso.interpret.prose.prefilter import DIGIT, fold, holds_any
 from chiso.interpret.prose.subjects import entity_in, label_for, names_a_criterion, subject_before
 from chiso.model import RawObservation
 from chiso.normalize.numbers import NumberMatch, find_numbers
@@ -36,23 +39,15 @@ PREV = re.compile(
     r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r3>\d{1,3})(?:\s*/\s*(?P<n3>\d{1,3}))?)?\s*\)", re.I)
 PREV_RANK = re.compile(r"\(\s*năm\s+(20\d\d)\s+" + RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
 CLAUSE = re.compile(r"[^;]+?(?=;|\.\s+(?=[A-ZĐÀ-Ỹ])|$)")
-_STATED_VALUE = re.compile(r"đạt\s*" + NUM)
+STATED_VALUE = re.compile(r"đạt\s*" + NUM)
 # Words without which a pattern cannot match (every match spells one of them): most clauses hold none, and
-# looking for a word is cheaper than running the pattern over the whole clause. `re.I` matches these letters
-# to their lower and upper case, and 'i' also to 'İ' and 'ı' (Python's re docs): a clause lowered after
-# those two are made 'i' (`_fold`) holds the word whenever the pattern matches (checked for every code point).
+# looking for a word is cheaper than running the pattern over the whole clause (prefilter.py).
 _NEEDS = {RANGE: ("từ",), RESPECTIVELY: ("lượt",), PREV: ("năm",), TARGET: ("phấn", "tiêu", "hoạch", "kiến")}
-_DOTTED_I = str.maketrans({"İ": "i", "ı": "i"})
-
-
-def _fold(clause: str) -> str:
-    if "İ" in clause or "ı" in clause:
-        clause = clause.translate(_DOTTED_I)
-    return clause.lower()
+_fold = fold
 
 
 def _may_match(pattern: re.Pattern[str], folded: str) -> bool:
-    return any(map(folded.__contains__, _NEEDS[pattern]))
+    return holds_any(folded, _NEEDS[pattern])
 
 
 @dataclass
@@ -96,21 +91,27 @@ _SUBCLAUSE_BREAK = re.compile(r",?\s*trong\s+đó(?:\s+có)?\s*[:,]?\s*"
 def _clause_cuts(text: str) -> list[re.Match[str]]:
     """Where clauses end: `;`, a sentence end, and a new measured subject after a value."""
     cuts = list(_CLAUSE_BREAK.finditer(text))
-    bounds = [0, *(c.end() for c in cuts), len(text)]
+    if not STATED_VALUE.search(text):
+        return cuts  # no value stated anywhere, so none before a new subject (the breaks come in order)
+    bounds = [0, *(c.end() for c in cuts), len(text)]  # ascending: the matches come in order
     for sub in _SUBCLAUSE_BREAK.finditer(text):
-        start = max(b for b in bounds if b <= sub.start())
-        if _STATED_VALUE.search(text[start: sub.start()]):
+        start = bounds[bisect_right(bounds, sub.start()) - 1]  # the last clause start at or before it
+        if STATED_VALUE.search(text, start, sub.start()):
             cuts.append(sub)
     return sorted(cuts, key=lambda m: m.start())
+
+
+_GOES_ON = re.compile(r"\s*(?:trong\s+đó|cụ\s+thể)\b", re.I)
 
 
 def read_stated(text: str, ctx: ProseContext, src: Sources) -> Findings:
     found = Findings()
     state = _State()
-    if re.match(r"\s*(?:trong\s+đó|cụ\s+thể)\b", text, re.I):  # a paragraph going on about the last one's subject
+    if _GOES_ON.match(text):  # a paragraph going on about the last one's subject
         state.last = ctx.memory.get("old_province_subject")
     start = 0
-    for cut in [*_clause_cuts(text), None]:
+    # a block without a digit states no figure: its clauses would read nothing, it only carries the subject on
+    for cut in [*_clause_cuts(text), None] if DIGIT.search(text) else ():
         end = cut.start() if cut else len(text)
         clause = text[start:end]
         if clause.strip():
@@ -120,19 +121,24 @@ def read_stated(text: str, ctx: ProseContext, src: Sources) -> Findings:
     return found
 
 
+_RANK_OPENING = re.compile(r"\s*(?:và\s+)?" + RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})", re.I)
+
+
 def _take_pending_rank(clause: str, state: _State) -> None:
     if state.pending_rank is None:
         return
-    rk = RANK_AT.match(clause.strip()) or \
-        re.match(r"\s*(?:và\s+)?" + RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})", clause, re.I)
-    if rk and not _STATED_VALUE.search(clause[: rk.start()]):
+    rk = RANK_AT.match(clause.strip()) or _RANK_OPENING.match(clause)
+    if rk and not STATED_VALUE.search(clause[: rk.start()]):
         set_rank(state.pending_rank, rk)
     state.pending_rank = None
 
 
+_LIST_SEPARATOR = re.compile(r"[,;:]\s*|\bvà\s+")
+
+
 def _named_just_before(before: str, ctx: ProseContext) -> bool:
     """The words since the last list separator name a criterion of the index."""
-    item = re.split(r"[,;:]\s*|\bvà\s+", before)[-1].strip()
+    item = _LIST_SEPARATOR.split(before)[-1].strip()
     return bool(item) and names_a_criterion(item, ctx.index, ctx.report_year)
 
 
@@ -150,6 +156,9 @@ _LEAD_YEAR = re.compile(r"\s*(?:trong\s+|tính\s+đến\s+|đến\s+)?năm\s+(20
 _CRITERION_NUMBER = re.compile(r"tiêu\s+chí(?:\s+thành\s+phần)?\s+(\d{1,2}(?:\.\d{1,2}){1,3})\b", re.I)
 _SELF = re.compile(r"tự\s+(?:đánh\s+giá|chấm)", re.I)
 _RATE_AFTER = re.compile(r"\s*\(\s*(?:đạt\s+|bằng\s+)?(?:tỷ\s+lệ\s+)?" + NUM + r"\s*%\s*\)")
+_LEADING_ZERO = re.compile(r"0\d")
+_OVER_AFTER = re.compile(r"\s*/\s*\d")  # "… / 2": a figure over something it was not read with
+_THRESHOLD_BEFORE = re.compile(r"(?:trên|dưới|từ|khoảng|gần|hơn)\s*$", re.I)
 
 
 def _is_value_position(clause: str, nm: NumberMatch, ctx: ProseContext, target: bool) -> bool:
@@ -158,19 +167,19 @@ def _is_value_position(clause: str, nm: NumberMatch, ctx: ProseContext, target: 
     A value follows `đạt`, `là`, `được` or a colon; in a list it may follow a criterion's own name
     directly ("Y tế công lập 1,83 điểm").
     """
-    rd, before = nm.reading, clause[: nm.start]
-    if _CHANGE_BEFORE.search(before):
+    rd = nm.reading
+    # the tests on the number itself first, then those on the words before it, the catalogue look-up last
+    if target or rd.unit == "count" or (rd.unit is None and rd.max is None and "." not in rd.text
+                                        and "," not in rd.text and ctx.unit == "%"):
         return False
-    if not _STATE.search(before) and not (rd.unit in ("points", "%") and _named_just_before(before, ctx)):
-        return False
-    if re.search(r"(?:trên|dưới|từ|khoảng|gần|hơn)\s*$", before, re.I) or target:
-        return False
-    if rd.unit == "count" or (rd.unit is None and rd.max is None and "." not in rd.text and "," not in rd.text
-                              and ctx.unit == "%"):
-        return False
-    if rd.unit is None and rd.max is None and re.fullmatch(r"0\d", rd.text.strip()):
+    if rd.unit is None and rd.max is None and _LEADING_ZERO.fullmatch(rd.text.strip()):
         return False  # '08 lĩnh vực', '02 chỉ số': a count written with its leading zero, never a score
-    return not re.match(r"\s*/\s*\d", clause[nm.end: nm.end + 3])
+    if _OVER_AFTER.match(clause, nm.end, nm.end + 3):
+        return False
+    before = clause[: nm.start]
+    if _CHANGE_BEFORE.search(before) or _THRESHOLD_BEFORE.search(before):
+        return False
+    return bool(_STATE.search(before)) or (rd.unit in ("points", "%") and _named_just_before(before, ctx))
 
 
 def _read_clause(clause: str, offset: int, ctx: ProseContext, src: Sources, state: _State, found: Findings) -> None:
@@ -218,10 +227,14 @@ def _read_clause(clause: str, offset: int, ctx: ProseContext, src: Sources, stat
     found.observations += _previous_years(clause, prevs, main, ctx, src, state)
 
 
+_RESULTS_HEADING = re.compile(r"kết\s+quả|thực\s+trạng|đánh\s+giá", re.I)
+
+
+@lru_cache(maxsize=1024)
 def heading_year(heading: str) -> int | None:
     """The year a results section is about (`I. KẾT QUẢ CHỈ SỐ CCHC NĂM 2024` in a plan for 2025), when its
-    heading names one year."""
-    if not re.search(r"kết\s+quả|thực\s+trạng|đánh\s+giá", heading, re.I):
+    heading names one year (cached: every value under the heading asks)."""
+    if not _RESULTS_HEADING.search(heading):
         return None
     years = set(_YEAR.findall(heading))
     return int(years.pop()) if len(years) == 1 else None
@@ -247,25 +260,26 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
     if year is None:
         return None
     entity = entity_in(subject, ctx)
-    old = entity != ctx.entity and bool(re.search(r"tỉnh\s+" + re.escape(entity) + r"\s*(?:\(\s*cũ\s*\)|cũ\b)", clause))
+    old = entity != ctx.entity and entity in clause and \
+        bool(re.search(r"tỉnh\s+" + re.escape(entity) + r"\s*(?:\(\s*cũ\s*\)|cũ\b)", clause))  # the name first: cheap
     if entity == ctx.entity and state.last and state.last.old_province and not _PLACE_WORD.search(subject):
         entity, old = state.last.entity, True  # "… tỉnh Yên Bái (cũ) đạt 85,76 điểm. Trong đó, điểm …": still its
     obs = RawObservation(index=ctx.index, year=year, entity=entity, label=label, value=rd.value,
                          unit=rd.unit if rd.unit in ("%", "points") else ctx.unit, max=rd.max,
                          decimals=rd.decimals, source=src(clause.strip()), is_total=total,
                          number=cited.group(1) if cited else None, year_stated=bool(years or state.year))
-    if _SELF.search(clause[: nm.start]) and not re.search(r"thẩm\s+định", clause, re.I):
+    if _SELF.search(clause[: nm.start]) and not _APPRAISED.search(clause):
         obs.measure = "self_assessed"  # "Tổng điểm tỉnh tự đánh giá … là 65/66,5 điểm": not the appraised score
     elif rd.unit == "points" and rd.max is not None and _RATE_AFTER.match(clause, nm.end):
         obs.measure = "score_points"  # "đạt 9,5/12 điểm (79,17%)": the raw points behind the rate, as a table's
     rk = RANK_AT.search(clause, nm.end)
-    between = re.sub(r"\([^()]*\)", "", clause[nm.end: rk.start()]) if rk else ""
+    between = _PAREN.sub("", clause[nm.end: rk.start()]) if rk else ""
     if rk and not PREV.search(between) and not PREV_RANK.match(clause, rk.start() - 1):
         set_rank(obs, rk)
         state.main_rank_at = rk.start()
     else:
         state.pending_rank = obs
-    ch = re.search(r"^\W*(tăng|giảm)\s*(" + NUM + r")", clause[nm.end:], re.I)  # a change right after the value
+    ch = _CHANGE_AFTER.search(clause[nm.end:])  # a change right after the value
     if ch and (cm := find_numbers(ch.group(2))) and cm[0].reading.ok:
         sign = -1 if ch.group(1).lower() == "giảm" else 1
         obs.change, obs.change_decimals = sign * abs(cm[0].reading.value), cm[0].reading.decimals
@@ -274,6 +288,9 @@ def _main_value(clause: str, nm: NumberMatch, ctx: ProseContext, src: Sources, s
     return obs
 
 
+_APPRAISED = re.compile(r"thẩm\s+định", re.I)
+_PAREN = re.compile(r"\([^()]*\)")
+_CHANGE_AFTER = re.compile(r"^\W*(tăng|giảm)\s*(" + NUM + r")", re.I)
 _COMPARED_LEAD = re.compile(r"^\s*so\s+với\s+(?:cùng\s+kỳ\s+)?năm\s+20\d\d\s*,\s*", re.I)
 
 
@@ -290,13 +307,18 @@ def _stated_earlier(subject: str, ctx: ProseContext) -> _Subject | None:
                  if short in f" {match_key(s.label)} "), None)
 
 
+_CHANGE_WORD = re.compile(r"\b(?:tăng|giảm)\b", re.I)
+
+
 def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservation | None, ctx: ProseContext,
                     src: Sources, state: _State) -> list[RawObservation]:
     """Values of earlier years cited for the clause's subject (or the one it continues)."""
+    if not prevs:
+        return []
     subj = main
     if subj is None and prevs and not (state.last and state.last.broken_value):  # "Chỉ số nội dung này tăng 0,26 điểm so với năm 2014 (5,48 điểm)"
         head = clause[: prevs[0].start()]
-        change = list(re.finditer(r"\b(?:tăng|giảm)\b", head, re.I))
+        change = list(_CHANGE_WORD.finditer(head))
         subject = subject_before(clause, change[-1].start() if change else prevs[0].start())
         label, total = label_for(subject, ctx)
         entity = entity_in(clause, ctx)
@@ -327,7 +349,7 @@ def _previous_years(clause: str, prevs: list[re.Match[str]], main: RawObservatio
         if own:  # "(38,23 điểm, xếp thứ 9/63)"
             prev.rank, prev.rank_of = int(pm.group("r" + own)), population_or_none(pm.group("n" + own))
         elif rk and pm.end() + rk.start() != state.main_rank_at and not PREV.search(rest[: rk.start()]) \
-                and not _STATED_VALUE.search(rest[: rk.start()]):
+                and not STATED_VALUE.search(rest[: rk.start()]):
             set_rank(prev, rk)  # a rank the clause's own value took is not the earlier year's
         out.append(prev)
     for rm in PREV_RANK.finditer(clause):  # "(năm 2022 xếp thứ 41/63)"

@@ -47,6 +47,12 @@ _EXTREME_LEAD = re.compile(r"^(?:(?:đạt|có)\s+(?:tỷ\s+lệ|điểm(?:\s+s�
                            r"\s+(?:là\s+)?", re.I)
 
 
+_VERB_TAIL = re.compile(r"\s*(?:đạt|là|được|chỉ\s+đạt|với)?\s*(?:mức\s*)?:?\s*$", re.I)
+_BREAK = re.compile(r"[;:]|\.\s")
+_NAME_INTRO = re.compile(r"(?:^|\s)(?:tiêu\s+chí|chỉ\s+số|lĩnh\s+vực|trục\s+nội\s+dung|nhóm\s+tiêu\s+chí)\s", re.I)
+_CONNECTIVE = re.compile(r"(?:^|,)\s*(?:theo\s+đó|trong\s+đó|cụ\s+thể|qua\s+đó|như\s+vậy)\s*,?\s*", re.I)
+
+
 def subject_before(clause: str, pos: int) -> str:
     """The noun phrase a value is stated about: the text before `đạt` back to a clause break.
 
@@ -54,12 +60,12 @@ def subject_before(clause: str, pos: int) -> str:
     they do not cut the phrase.
     """
     head = _PARENS.sub("", clause[:pos]).lstrip()
-    head = re.sub(r"\s*(?:đạt|là|được|chỉ\s+đạt|với)?\s*(?:mức\s*)?:?\s*$", "", head, flags=re.I)
+    head = _VERB_TAIL.sub("", head)
     quoted = _QUOTED_END.search(head)
     if quoted:  # “Công khai quy hoạch, kế hoạch sử dụng đất, bảng giá đất” đạt …: the quotes delimit the name
         return quoted.group(0)
     measure = _MEASURE_START.search(head)
-    if measure and not re.search(r"[;:]|\.\s", head[measure.start():]):
+    if measure and not _BREAK.search(head, measure.start()):
         return clean_text(head[measure.start():].strip(" ,"))
     cut = max(head.rfind(x) for x in (";", ":", ". ", "(", ")"))
     if cut >= 0 and head[cut] == ":" and not head[cut + 1:].strip():
@@ -67,11 +73,10 @@ def subject_before(clause: str, pos: int) -> str:
         head = head[:cut]
         cut = max(head.rfind(x) for x in (";", ". ", "(", ")"))
     head = head[cut + 1:] if cut >= 0 else head
-    intros = list(re.finditer(r"(?:^|\s)(?:tiêu\s+chí|chỉ\s+số|lĩnh\s+vực|trục\s+nội\s+dung|nhóm\s+tiêu\s+chí)\s",
-                              head, re.I))
+    intros = list(_NAME_INTRO.finditer(head))
     if intros:
         return clean_text(head[intros[-1].start():].strip(" ,"))
-    conn = list(re.finditer(r"(?:^|,)\s*(?:theo\s+đó|trong\s+đó|cụ\s+thể|qua\s+đó|như\s+vậy)\s*,?\s*", head, re.I))
+    conn = list(_CONNECTIVE.finditer(head))
     if conn:
         head = head[conn[-1].end():]
     parts = [p.strip() for p in head.split(",")]
@@ -83,33 +88,42 @@ def is_total(text: str, index: str) -> bool:
     return names_index(text, index) and not _COMPONENT.search(strip_index_name(text, index))
 
 
+_COUNTRY = re.compile(r"cả\s+nước|toàn\s+quốc", re.I)
+_PLACE = re.compile(r"(tỉnh|thành\s+phố|huyện|thị\s+xã|quận)\s+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})")
+
+
 def entity_in(subject: str, ctx: ProseContext) -> str:
-    if re.search(r"cả\s+nước|toàn\s+quốc", subject, re.I):
+    if _COUNTRY.search(subject):
         return "Cả nước"
-    places = list(re.finditer(r"(tỉnh|thành\s+phố|huyện|thị\s+xã|quận)\s+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})",
-                              subject))
+    places = list(_PLACE.finditer(subject))
     places = [m for m in places if m.group(2)[:1].isupper()]  # "của tỉnh đạt …": no name follows
     if not places:
         return ctx.entity
     m = places[-1]
-    kind, name = re.sub(r"\s+", " ", m.group(1)).lower(), m.group(2)
+    kind, name = " ".join(m.group(1).split()).lower(), m.group(2)
     if kind == "tỉnh" or (ctx.province and name == ctx.province and kind == "thành phố"
                           and not ctx.entity.lower().startswith("thành phố")):
         return ctx.province if ctx.province and name == ctx.province else name
     return f"{kind[:1].upper()}{kind[1:]} {name}"
 
 
+_TRAILING_ASIDE = re.compile(r"\([^)]*\)\s*$")
+_PARTS_COUNT = re.compile(r",?\s*(?:với|gồm|bao\s+gồm)\s+\d+\s+(?:nhóm\s+)?(?:tiêu\s+chí|nội\s+dung|chỉ\s+số).*$", re.I)
+_OVERALL = re.compile(r"kết\s+quả\s+(?:tổng\s+quan|chung)", re.I)
+_GENERIC_HEADING = re.compile(r"^(?:[IVX]+\.|kết\s+quả|đánh\s+giá|tổng\s+quan|thông\s+tin)", re.I)
+_ROMAN = re.compile(r"^\s*[IVX]+\.")
+
+
 def _from_heading(ctx: ProseContext) -> tuple[str | None, bool]:
-    heading = clean_label(re.sub(r"\([^)]*\)\s*$", "", ctx.heading))
-    heading = re.sub(r",?\s*(?:với|gồm|bao\s+gồm)\s+\d+\s+(?:nhóm\s+)?(?:tiêu\s+chí|nội\s+dung|chỉ\s+số).*$", "",
-                     heading, flags=re.I).strip(" ,")
+    heading = clean_label(_TRAILING_ASIDE.sub("", ctx.heading))
+    heading = _PARTS_COUNT.sub("", heading).strip(" ,")
     if heading and is_total(heading, ctx.index):
         return ctx.title_label or heading, True
-    if heading and re.search(r"kết\s+quả\s+(?:tổng\s+quan|chung)", heading, re.I):
+    if heading and _OVERALL.search(heading):
         return ctx.title_label, True
-    if heading and not re.match(r"^(?:[IVX]+\.|kết\s+quả|đánh\s+giá|tổng\s+quan|thông\s+tin)", heading, re.I):
+    if heading and not _GENERIC_HEADING.match(heading):
         return heading, False
-    if not ctx.heading or re.match(r"^\s*[IVX]+\.", ctx.heading):
+    if not ctx.heading or _ROMAN.match(ctx.heading):
         return ctx.title_label, True
     return None, False
 
@@ -118,6 +132,16 @@ _COMMUNES_AVERAGE = re.compile(
     r"(?:bình\s+quân|trung\s+bình)(?:\s+chung)?\s+(?:của\s+)?(?P<block>(?:khối\s+)?(?:các\s+|\d{1,3}\s+)?"
     r"(?:(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+(?:các\s+)?)?(?:xã|phường|thị\s+trấn|cấp\s+xã)"
     r"(?:\s*,\s*(?:phường|thị\s+trấn))*)", re.I)
+
+
+_OF_PLACE = re.compile(r"\s+(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+$")
+_THIS = re.compile(r"này\b", re.I)
+_BASIS_LEAD = re.compile(r"^(?:trên\s+cơ\s+sở|theo\s+đó|căn\s+cứ)\s+", re.I)
+_CONNECTIVE_LEAD = re.compile(r"^(?:cụ\s+thể|theo\s+đó|trong\s+đó|đồng\s+thời|như\s+vậy)\s*,?\s*", re.I)
+_THIS_PART = re.compile(r"(?:chỉ\s+số|trục|lĩnh\s+vực|nội\s+dung|nhóm)(?:\s+nội\s+dung|\s+thành\s+phần)?\s+này", re.I)
+_BOUND = re.compile(r"tối\s+đa|tối\s+thiểu|điểm\s+chuẩn", re.I)
+_RESULT_OF_THIS = re.compile(r"^(kết\s+quả(?:\s+đánh\s+giá)?)\s+(?:nội\s+dung|chỉ\s+số|trục)\s+này", re.I)
+_OF_PROVINCE = re.compile(r"(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+", re.I)
 
 
 def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
@@ -136,25 +160,25 @@ def label_for(subject: str, ctx: ProseContext) -> tuple[str | None, bool]:
     intro = _INTRO.search(subject)
     if intro:
         name = clean_label(_EXTREME_LEAD.sub("", intro.group("name")))
-        name = re.sub(r"\s+(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+$", "", name).strip()
+        name = _OF_PLACE.sub("", name).strip()
         if is_total(subject, ctx.index):
             return clean_label(subject), True
-        if name and not _GENERIC.match(name) and not re.match(r"này\b", name, re.I):
+        if name and not _GENERIC.match(name) and not _THIS.match(name):
             return name, False
     if is_total(subject, ctx.index):
-        return clean_label(re.sub(r"^(?:trên\s+cơ\s+sở|theo\s+đó|căn\s+cứ)\s+", "", subject, flags=re.I)), True
+        return clean_label(_BASIS_LEAD.sub("", subject)), True
     if _SATISFACTION_WITH.match(subject):
         return clean_label(subject), False  # "Mức độ hài lòng đối với công chức … đạt 81,62%"
-    stripped = re.sub(r"^(?:cụ\s+thể|theo\s+đó|trong\s+đó|đồng\s+thời|như\s+vậy)\s*,?\s*", "", subject, flags=re.I)
-    if re.fullmatch(r"(?:chỉ\s+số|trục|lĩnh\s+vực|nội\s+dung|nhóm)(?:\s+nội\s+dung|\s+thành\s+phần)?\s+này", stripped, re.I):
+    stripped = _CONNECTIVE_LEAD.sub("", subject)
+    if _THIS_PART.fullmatch(stripped):
         return _from_heading(ctx)  # "Chỉ số nội dung này …": the section's own
     if names_a_criterion(stripped, ctx.index, ctx.report_year):
         return clean_label(stripped), False
     if _MEASURE_LABEL.match(stripped) and not _GENERIC.match(stripped) and len(stripped) < 220 \
-            and not re.search(r"tối\s+đa|tối\s+thiểu|điểm\s+chuẩn", stripped, re.I):  # a maximum is not a score
+            and not _BOUND.search(stripped):  # a maximum is not a score
         return clean_label(stripped), False
-    stripped = re.sub(r"^(kết\s+quả(?:\s+đánh\s+giá)?)\s+(?:nội\s+dung|chỉ\s+số|trục)\s+này", r"\1", stripped, flags=re.I)
-    if _GENERIC.match(stripped) or re.fullmatch(r"(?:của\s+)?(?:tỉnh|thành\s+phố)\s+[\wÀ-ỹ\s]+", stripped, re.I):
+    stripped = _RESULT_OF_THIS.sub(r"\1", stripped)
+    if _GENERIC.match(stripped) or _OF_PROVINCE.fullmatch(stripped):
         return _from_heading(ctx)
     return None, False
 

@@ -30,6 +30,9 @@ class TableReading:
 _ASIDE_ROLES = {"stt", "change", "max", "self", "rank"}
 
 
+_DECIMAL = re.compile(r"\d[.,]\d")
+
+
 def interpret_table(t: Table, ctx: TableContext) -> TableReading:
     if t.n_rows < 2 or t.n_cols < 2 or t.origin == "masthead":
         return TableReading(t.number, None)
@@ -43,7 +46,8 @@ def interpret_table(t: Table, ctx: TableContext) -> TableReading:
             if shape.year_rows is not None:
                 aside.add(shape.year_rows.index)
             return TableReading(t.number, layout.name, observations, aside, shape.n_head)
-    if any(re.search(r"\d[.,]\d", t.text(r, c)) for r in range(shape.n_head, t.n_rows) for c in range(t.n_cols)):
+    n_cols = t.n_cols
+    if any(_DECIMAL.search(t.text(r, c)) for r in range(shape.n_head, t.n_rows) for c in range(n_cols)):
         ctx.flags.append((Flag("table_not_read", f"no table layout matches the header '{shape.header[:120]}'",
                                "info"), Source(kind="table", page=t.page, table=t.number, bbox=t.bbox)))
     return TableReading(t.number, None, header_rows=shape.n_head)

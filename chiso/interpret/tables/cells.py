@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from chiso.interpret.tables.columns import looks_numeric
+from chiso.interpret.tables.columns import WORD, looks_numeric
 from chiso.model import Flag, RawObservation, Source, Table
 from chiso.normalize.numbers import Reading, read_number, read_rank
 from chiso.normalize.text import clean_label
@@ -14,6 +14,13 @@ _TOTAL_HEADER = re.compile(r"^(?:chỉ\s*số|điểm\s*số|tổng\s*điểm|k�
                            r"cải\s*cách\s*hành\s*chính|hài\s*lòng))?(?:\s+của\s+tỉnh)?$", re.I)
 
 _BARE_RESULT = re.compile(r"^kết\s*quả$", re.I)
+
+
+_DIGIT = re.compile(r"\d")
+_FIGURE_CHARS = re.compile(r"[\d.,%\s+\-–/]+")
+_UNIT_ASIDE = re.compile(r"\(\s*%\s*\)|\(điểm\)")
+_RANK_OF = re.compile(r"(\d{1,3})\s*/\s*(\d{1,3})")
+_BARE_RANK = re.compile(r"\d{1,3}")
 
 
 @dataclass
@@ -44,14 +51,14 @@ def value(t: Table, r: int, c: int, ctx: TableContext) -> Reading | None:
     if cell.colspan > 1 and cell.col != c:
         return None
     text = cell.text.strip()
-    if not text or not re.search(r"\d", text):
+    if not text or not _DIGIT.search(text):
         return None
-    if re.search(r"[^\W\d_]{3}", text) and not looks_numeric(text):
+    if WORD.search(text) and not looks_numeric(text):
         return None  # a note written in a value column ("Đây là 2 hình thức …"), not a figure
     rd = read_number(text, prefer_decimal=True)
     if rd.ok:
         return rd
-    if looks_numeric(text) or re.fullmatch(r"[\d.,%\s+\-–/]+", text):
+    if looks_numeric(text) or _FIGURE_CHARS.fullmatch(text):
         ctx.flags.append((Flag("unreadable_number", f"could not read '{text}': {rd.error}", "warning"),
                           source(t, r, c)))
     return None
@@ -75,7 +82,7 @@ def label_at(t: Table, r: int, c: int) -> str:
 
 def header_label(t: Table, n_head: int, c: int, fallback: str) -> str:
     """A value column's header as the criterion label ("Chỉ số CCHC (%)" → "Chỉ số CCHC")."""
-    return clean_label(re.sub(r"\(\s*%\s*\)|\(điểm\)", "", t.text(n_head - 1, c))) or fallback
+    return clean_label(_UNIT_ASIDE.sub("", t.text(n_head - 1, c))) or fallback
 
 
 def names_total(label: str, alone: bool = True) -> bool:
@@ -92,9 +99,9 @@ def names_total(label: str, alone: bool = True) -> bool:
 def attach_rank(obs: RawObservation, text: str) -> None:
     text = text.strip()
     rk = read_rank(text)
-    if rk is None and (m := re.fullmatch(r"(\d{1,3})\s*/\s*(\d{1,3})", text)):
+    if rk is None and (m := _RANK_OF.fullmatch(text)):
         rk = int(m.group(1)), int(m.group(2))
     if rk:
         obs.rank, obs.rank_of = rk
-    elif re.fullmatch(r"\d{1,3}", text):
+    elif _BARE_RANK.fullmatch(text):
         obs.rank = int(text)

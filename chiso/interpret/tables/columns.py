@@ -40,6 +40,16 @@ ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _NUMERIC = re.compile(r"[+\-–−]?\s*\d[\d.,\s]*(/\s*\d[\d.,]*)?\s*(%|điểm)?")
 
 
+_WS = re.compile(r"\s+")
+_GROUP_NUMBER = re.compile(r"[IVX]{1,4}\.?|\d{1,2}\.?|[A-Z]\.?")
+_NAMES_CRITERIA = re.compile(r"tiêu\s*chí|nội\s*dung|lĩnh\s*vực")
+_PROVINCE_HEADER = re.compile(r"tỉnh\s+\S")
+WORD = re.compile(r"[^\W\d_]{3}")  # three letters in a row: words, not a figure
+_AVERAGE_ASIDE = re.compile(r"\(\s*(?:trung\s*bình|bình\s*quân)\s*\)")
+_COUNTRY = re.compile(r"(?:trung\s*bình\s*|bình\s*quân\s*)?(?:cả\s*nước|toàn\s*quốc)", re.I)
+_PROVINCE_WORD = re.compile(r"^(?:tỉnh|thành\s*phố|tp\.?)\s+", re.I)
+_BEFORE_MERGER = re.compile(r"\s*\(?\s*(?:cũ|trước\s+(?:khi\s+)?(?:hợp\s+nhất|sáp\s+nhập|sắp\s+xếp))$", re.I)
+
 ColumnRole = Literal["stt", "label", "year", "change", "max", "self", "value", "rank", "entity", "responsible",
                      "place", "extreme", "text"]
 
@@ -54,7 +64,7 @@ class Column:
 
 
 def norm(text: str) -> str:
-    return re.sub(r"\s+", " ", clean_text(text)).strip().lower()
+    return _WS.sub(" ", clean_text(text)).strip().lower()
 
 
 def looks_numeric(text: str) -> bool:
@@ -64,22 +74,23 @@ def looks_numeric(text: str) -> bool:
 
 def _spans_whole_row(t: Table, r: int) -> bool:
     """One cell across the table, or across all but a first cell holding a group's number (`I | Công tác …`)."""
-    cell = t.cell(r, 0)
-    if cell is not None and cell.row == r and cell.colspan >= max(2, t.n_cols - 1):
+    cell, n_cols = t.cell(r, 0), t.n_cols
+    if cell is not None and cell.row == r and cell.colspan >= max(2, n_cols - 1):
         return True
-    rest = t.cell(r, 1) if t.n_cols > 2 else None
-    return rest is not None and rest.row == r and rest.colspan >= t.n_cols - 1 and \
-        bool(re.fullmatch(r"[IVX]{1,4}\.?|\d{1,2}\.?|[A-Z]\.?", t.text(r, 0).strip()))
+    rest = t.cell(r, 1) if n_cols > 2 else None
+    return rest is not None and rest.row == r and rest.colspan >= n_cols - 1 and \
+        bool(_GROUP_NUMBER.fullmatch(t.text(r, 0).strip()))
 
 
 def header_rows(t: Table) -> int:
     """Rows at the top that hold no figures (1–3). A row that is one cell across the table below
     the first row is a group heading (`Lĩnh vực 1. …`), the start of the body, not a header row."""
+    n_cols = t.n_cols
     for r in range(min(t.n_rows, 4)):
         if r >= 1 and _spans_whole_row(t, r):
             return r
         numeric = 0
-        for c in range(t.n_cols):
+        for c in range(n_cols):
             cell = t.cell(r, c)
             if cell is not None and cell.row == r:
                 txt = t.text(r, c)
@@ -106,7 +117,7 @@ def _role_of(header: str) -> tuple[str, int | None]:
         if pat.search(header):
             role = name
             break
-    if ym and role in ("text", "value", "label") and not re.search(r"tiêu\s*chí|nội\s*dung|lĩnh\s*vực", header):
+    if ym and role in ("text", "value", "label") and not _NAMES_CRITERIA.search(header):
         role, year = "year", int(ym.group(1))
     elif ym and role in ("rank", "max", "self"):
         year = int(ym.group(1))
@@ -125,7 +136,7 @@ def classify(t: Table, n_head: int) -> list[Column]:
             place = place_of(col.header)
             if place:
                 col.role, col.place = "place", place
-        elif col.role == "entity" and re.match(r"tỉnh\s+\S", col.header) and _mostly_figures(t, n_head, col.index):
+        elif col.role == "entity" and _PROVINCE_HEADER.match(col.header) and _mostly_figures(t, n_head, col.index):
             # "Tỉnh Lào Cai (cũ) | Tỉnh Yên Bái (cũ)" in a merged province's report: one old province's
             # figures per column, not a column of entity names
             place = place_of(col.header)
@@ -148,28 +159,28 @@ def classify(t: Table, n_head: int) -> list[Column]:
     for col in cols:
         if col.role not in ("text", "value"):
             continue
-        texts = [t.text(r, col.index).strip() for r in range(n_head, t.n_rows) if t.text(r, col.index).strip()]
+        texts = [x for x in (t.text(r, col.index).strip() for r in range(n_head, t.n_rows)) if x]
         if texts and sum(looks_numeric(x) for x in texts) >= 0.6 * len(texts):
             col.role = "value"
-        elif texts and sum(bool(re.search(r"[^\W\d_]{3}", x)) for x in texts) >= 0.6 * len(texts):
+        elif texts and sum(bool(WORD.search(x)) for x in texts) >= 0.6 * len(texts):
             col.role = "label"
     return cols
 
 
 def _mostly_figures(t: Table, n_head: int, c: int) -> bool:
-    texts = [t.text(r, c).strip() for r in range(n_head, t.n_rows) if t.text(r, c).strip()]
+    texts = [x for x in (t.text(r, c).strip() for r in range(n_head, t.n_rows)) if x]
     return bool(texts) and sum(looks_numeric(x) for x in texts) >= 0.6 * len(texts)
 
 
 def place_of(header: str) -> str | None:
-    h = re.sub(r"\(\s*(?:trung\s*bình|bình\s*quân)\s*\)", " ", header)  # "Toàn quốc (trung bình)"
-    h = re.sub(r"\s+", " ", h).strip(" .:()")
-    if re.fullmatch(r"(?:trung\s*bình\s*|bình\s*quân\s*)?(?:cả\s*nước|toàn\s*quốc)", h, re.I):
+    h = _AVERAGE_ASIDE.sub(" ", header)  # "Toàn quốc (trung bình)"
+    h = _WS.sub(" ", h).strip(" .:()")
+    if _COUNTRY.fullmatch(h):
         return "Cả nước"
-    h = re.sub(r"^(?:tỉnh|thành\s*phố|tp\.?)\s+", "", h, flags=re.I)
+    h = _PROVINCE_WORD.sub("", h)
     # "Tỉnh Yên Bái (cũ)": a province before the July 2025 merger, named as it was then (the strip above
     # has already taken the closing parenthesis)
-    h = re.sub(r"\s*\(?\s*(?:cũ|trước\s+(?:khi\s+)?(?:hợp\s+nhất|sáp\s+nhập|sắp\s+xếp))$", "", h, flags=re.I)
+    h = _BEFORE_MERGER.sub("", h)
     if not h or len(h) > 40:
         return None
     prov = resolve_province(h)

@@ -35,6 +35,10 @@ _CHANGE_ROW = dict(ROLE_PATTERNS)["change"]
 _AGGREGATE_ROW = re.compile(r"^(?:tổng|trung\s*bình|bình\s*quân)", re.I)
 
 
+_INDEX_HEADER = re.compile(r"chỉ\s*số|%")
+_RANK_CELL = re.compile(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*")
+
+
 def read_entities(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObservation]:
     ent_col = shape.first("entity")
     assert ent_col is not None
@@ -48,9 +52,9 @@ def read_entities(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObs
               if (rd := value(t, r, c.index, probe)) is not None}
     ranks = {c.index: rk for r in rows if kind[r] == "rank" for c in value_cols if (rk := read_rank_cell(t.text(r, c.index)))}
     # Both raw points and the index (%) for each entity: the index is the value, the points its basis.
-    has_index = any(re.search(r"chỉ\s*số|%", c.header) for c in value_cols)
-    measure = {c.index: ("score_points" if has_index and re.search(r"điểm", c.header)
-                         and not re.search(r"chỉ\s*số|%", c.header) else "value") for c in value_cols}
+    has_index = any(_INDEX_HEADER.search(c.header) for c in value_cols)
+    measure = {c.index: ("score_points" if has_index and "điểm" in c.header
+                         and not _INDEX_HEADER.search(c.header) else "value") for c in value_cols}
     block_size = _block_sizes([r for r in rows if kind[r] in ("entity", "heading")], entity_rows)
     out: list[RawObservation] = []
     for r in entity_rows:
@@ -84,7 +88,7 @@ def read_entities(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObs
 
 def read_rank_cell(text: str) -> tuple[int, int] | None:
     """`3/63` in a rank row's cell."""
-    m = re.fullmatch(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*", text)
+    m = _RANK_CELL.fullmatch(text)
     return (int(m.group(1)), int(m.group(2))) if m else read_rank(text)
 
 

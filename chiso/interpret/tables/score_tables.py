@@ -23,23 +23,27 @@ _SPANNING_SELF_TOTAL = re.compile(r"(?P<label>tổng\s+(?:số\s+)?điểm\s+(?:
                                   r"(?P<fig>\d[\d.,]*\s*/\s*\d[\d.,]*)\s*(?:điểm)?\s*\.?", re.I)
 
 
+_ROMAN = re.compile(r"[IVX]+\.?")
+_AREA = re.compile(r"lĩnh\s*vực", re.I)
+
+
 def _is_area(stt: str, label: str) -> bool:
     """Roman numerals or 'Lĩnh vực' rows head the criteria below them."""
-    return bool(re.fullmatch(r"[IVX]+\.?", stt.strip())) or bool(re.match(r"lĩnh\s*vực", label, re.I))
+    return bool(_ROMAN.fullmatch(stt.strip())) or bool(_AREA.match(label))
 
 
-def _spans_row(t: Table, r: int) -> bool:
+def _spans_row(t: Table, r: int, n_cols: int) -> bool:
     cell = t.cell(r, 0) or t.cell(r, 1)
-    return cell is not None and cell.colspan >= max(2, t.n_cols - 1)
+    return cell is not None and cell.colspan >= max(2, n_cols - 1)
 
 
 def _points_beside_share(shape: TableShape, val_col):  # noqa: ANN001, ANN202
     """`Điểm đạt được | Chỉ số thành phần (%)`: the points an area scored beside its share in %. The share
     is the value (the index of the 2017–2020 methodology is a percentage); the points are its basis."""
     values = shape.of("value")
-    if val_col is None or len(values) < 2 or not re.search(r"%", val_col.header):
+    if val_col is None or len(values) < 2 or "%" not in val_col.header:
         return None
-    points = [c for c in values if c is not val_col and re.search(r"điểm", c.header) and "%" not in c.header]
+    points = [c for c in values if c is not val_col and "điểm" in c.header and "%" not in c.header]
     return points[-1] if points else None
 
 
@@ -68,12 +72,13 @@ def read_scores(t: Table, shape: TableShape, ctx: TableContext) -> list[RawObser
         return []
     out: list[RawObservation] = []
     group: str | None = None
+    n_cols = t.n_cols  # a property that looks at every row: asked once
     for r in range(shape.n_head, t.n_rows):
         label = label_at(t, r, label_col.index)
         if not label:
             continue
         stt = next((t.text(r, c.index).strip() for c in shape.of("stt")), "")
-        if _spans_row(t, r):  # "Lĩnh vực 1. …" across the table: the area of the rows below
+        if _spans_row(t, r, n_cols):  # "Lĩnh vực 1. …" across the table: the area of the rows below
             total = _spanning_self_total(t, r, label, ctx, year)
             if total is not None:
                 out.append(total)
