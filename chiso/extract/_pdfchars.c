@@ -219,14 +219,38 @@ static int visual_order(glyph *g, Py_ssize_t n, Py_ssize_t *order, int *brk) {
     return 0;
 }
 
+/* The float of a value, the previous word's object where the bits are the same: the words of a
+ * line share their size, baseline, top and bottom, and floats are immutable (one allocation
+ * instead of one per word). A new reference. */
+typedef struct {
+    double value;
+    PyObject *obj;
+} float_cache;
+
+static PyObject *cached_float(float_cache *c, double v) {
+    if (!c->obj || memcmp(&c->value, &v, sizeof v) != 0) {
+        PyObject *f = PyFloat_FromDouble(v);
+        if (!f)
+            return NULL;
+        Py_XSETREF(c->obj, f);
+        c->value = v;
+    }
+    Py_INCREF(c->obj);
+    return c->obj;
+}
+
 static PyObject *word_dict(PyObject *text, double x0, double x1, double top, double bottom, const glyph *first,
-                           double height, PyObject *font) {
+                           double height, PyObject *font, float_cache *shared) {
+#if PY_VERSION_HEX < 0x030D0000
+    PyObject *d = _PyDict_NewPresized(9);
+#else
     PyObject *d = PyDict_New();
+#endif
     if (!d)
         return NULL;
-    PyObject *vals[7] = {PyFloat_FromDouble(x0), PyFloat_FromDouble(x1), PyFloat_FromDouble(height - top),
-                         PyFloat_FromDouble(height - bottom), PyFloat_FromDouble(first->size),
-                         PyFloat_FromDouble(height - first->base), PyBool_FromLong(first->bold)};
+    PyObject *vals[7] = {PyFloat_FromDouble(x0), PyFloat_FromDouble(x1), cached_float(&shared[0], height - top),
+                         cached_float(&shared[1], height - bottom), cached_float(&shared[2], first->size),
+                         cached_float(&shared[3], height - first->base), PyBool_FromLong(first->bold)};
     PyObject *keys[7] = {KEY_X0, KEY_X1, KEY_TOP, KEY_BOTTOM, KEY_SIZE, KEY_BASELINE, KEY_BOLD};
     int bad = PyDict_SetItem(d, KEY_TEXT, text) < 0;
     for (int k = 0; k < 7; k++) {
@@ -244,6 +268,7 @@ static PyObject *word_dict(PyObject *text, double x0, double x1, double top, dou
 static PyObject *cut_words(const glyph *g, const Py_ssize_t *order, const int *brk, Py_ssize_t n, int stored,
                            PyObject *page_text, double height, PyObject *names) {
     PyObject *out = PyList_New(0);
+    float_cache shared[4] = {{0.0, NULL}, {0.0, NULL}, {0.0, NULL}, {0.0, NULL}};  /* top, bottom, size, baseline */
     Py_UCS4 *buf = stored ? NULL : PyMem_Malloc((size_t)n * sizeof *buf);
     if (!out || (!stored && !buf))
         goto fail;
@@ -274,7 +299,7 @@ static PyObject *cut_words(const glyph *g, const Py_ssize_t *order, const int *b
         }
         if (!text)
             goto fail;
-        PyObject *d = word_dict(text, x0, x1, top, bottom, a, height, PyList_GET_ITEM(names, a->font));
+        PyObject *d = word_dict(text, x0, x1, top, bottom, a, height, PyList_GET_ITEM(names, a->font), shared);
         Py_DECREF(text);
         if (!d || PyList_Append(out, d) < 0) {
             Py_XDECREF(d);
@@ -284,9 +309,13 @@ static PyObject *cut_words(const glyph *g, const Py_ssize_t *order, const int *b
         s = e;
     }
     PyMem_Free(buf);
+    for (int k = 0; k < 4; k++)
+        Py_XDECREF(shared[k].obj);
     return out;
 fail:
     PyMem_Free(buf);
+    for (int k = 0; k < 4; k++)
+        Py_XDECREF(shared[k].obj);
     Py_XDECREF(out);
     return NULL;
 }

@@ -40,12 +40,15 @@ from chiso.model import Table
 
 _SIZE, _BASELINE = itemgetter("size"), itemgetter("baseline")
 _SIGNS = frozenset("+-–−")  # a NUMBER begins with a sign or a digit (a cheap test before the pattern)
+_DIGIT = re.compile(r"\d")  # what NUMBER needs at least one of
 
 
 def _make_line(words: list[dict], settings: PdfSettings) -> Line:
     size = max(map(_SIZE, words))
     _, top, _, bottom = words_box(words)
     line = Line(words, top, bottom, sum(map(_BASELINE, words)) / len(words), size)
+    if not _DIGIT.search("".join([w["text"] for w in words])):
+        return line  # most lines of a report: no digit, so no NUMBER (one search instead of a test per word)
     gap = settings.borderless_cell_gap * size
     for i, w in enumerate(words):
         text = w["text"]
