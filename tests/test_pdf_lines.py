@@ -1,9 +1,11 @@
 """pdfium's rules through our copy of pdfplumber's grid algorithm find the tables pdfplumber finds."""
 
+import ctypes
 import random
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from helpers import FIXTURES, ROOT
 from pdfplumber.table import (
@@ -24,6 +26,7 @@ from chiso.extract.pdf_lines import (
     page_edges,
     tables_from_edges,
 )
+from chiso.extract.pdf_lines import _path_objects as path_objects
 
 REPO_PDFS = sorted(str(p.relative_to(ROOT)) for p in [*FIXTURES.glob("*.pdf"), *(ROOT / "tests").rglob("*.pdf")])
 
@@ -68,6 +71,27 @@ def test_every_repo_pdf_page_same_cells_in_same_order_as_pdfplumber_functions():
             cells += _assert_same_lattice(page_edges(page, page.get_size()[1]), f"{name} page {i + 1}")
     assert len(REPO_PDFS) >= 40
     assert cells > 3000  # the fixtures' ruled tables were compared, not only empty pages
+
+
+def test_rules_drawn_inside_a_form_xobject_are_found_as_pypdfium2_walks_them():
+    """A page that draws another page as a Form XObject has the same rules and tables; a form
+    inside that form is not opened (pypdfium2's `get_objects(max_depth=2)`)."""
+    src = pdfium.PdfDocument(str(FIXTURES / "sonla-sipas-2023.pdf"))
+    width, height = src[1].get_size()
+    dst = pdfium.PdfDocument.new()
+    for source, index in ((src, 1), (dst, 0)):  # page 1: src page 2 as a form; page 2: page 1 as a form
+        page = dst.new_page(width, height)
+        page.insert_obj(source.page_as_xobject(index, dst).as_pageobject())
+        page.gen_content()
+    drawn, as_form, nested = src[1], dst[0], dst[1]
+    assert [o.type for o in as_form.get_objects(max_depth=1)] == [pdfium_c.FPDF_PAGEOBJ_FORM]
+    assert len(page_edges(drawn, height)) == 39
+    assert page_edges(as_form, height) == page_edges(drawn, height)
+    assert [t.cells for t in find_tables(as_form, height)] == [t.cells for t in find_tables(drawn, height)]
+    assert page_edges(nested, height) == []
+    for page in (drawn, as_form, nested):
+        theirs = list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2))
+        assert [h.value for h in path_objects(page)] == [ctypes.cast(o.raw, ctypes.c_void_p).value for o in theirs]
 
 
 def _h(x0: float, x1: float, top: float) -> dict:

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import ctypes
 from bisect import bisect_right
-from collections.abc import Iterator
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 
 import pypdfium2 as pdfium
@@ -38,14 +37,19 @@ MIN_EDGE = 3
 AXIS_TOLERANCE = 1.0  # a segment within 1 pt of horizontal/vertical is a rule
 
 
+class _Handle(ctypes.c_void_p):
+    """A pdfium handle as a function returns it: ctypes gives a subclass of `c_void_p` back as it
+    is (not converted to an int), so it goes to the next call without building a `c_void_p`."""
+
+
 _count_objects = raw_function(pdfium_c.FPDFPage_CountObjects)
-_get_object = raw_function(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p)
+_get_object = raw_function(pdfium_c.FPDFPage_GetObject, _Handle)
 _count_form_objects = raw_function(pdfium_c.FPDFFormObj_CountObjects)
-_get_form_object = raw_function(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p)
+_get_form_object = raw_function(pdfium_c.FPDFFormObj_GetObject, _Handle)
 _object_type = raw_function(pdfium_c.FPDFPageObj_GetType)
 _object_matrix = raw_function(pdfium_c.FPDFPageObj_GetMatrix)
 _count_segments = raw_function(pdfium_c.FPDFPath_CountSegments)
-_get_segment = raw_function(pdfium_c.FPDFPath_GetPathSegment, ctypes.c_void_p)
+_get_segment = raw_function(pdfium_c.FPDFPath_GetPathSegment, _Handle)
 _segment_point = raw_function(pdfium_c.FPDFPathSegment_GetPoint)
 _segment_type = raw_function(pdfium_c.FPDFPathSegment_GetType)
 _segment_close = raw_function(pdfium_c.FPDFPathSegment_GetClose)
@@ -53,43 +57,40 @@ _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 _MOVETO, _LINETO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
 
 
-def _path_objects(page: pdfium.PdfPage, max_depth: int = 2) -> Iterator[ctypes.c_void_p]:
+def _path_objects(page: pdfium.PdfPage, max_depth: int = 2) -> list[_Handle]:
     """Handles of the path objects of a page and of the forms it draws (down to max_depth), in
-    drawing order: what `page.get_objects(filter=(FPDF_PAGEOBJ_PATH,), max_depth=2)` yields."""
+    drawing order: what `page.get_objects(filter=(FPDF_PAGEOBJ_PATH,), max_depth=2)` yields.
+    Every object is asked for its type (~80 objects a page, mostly text): the calls go through
+    `map`, without a Python loop around each."""
     handle = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
     n_objects = _count_objects(handle)
     if n_objects < 0:
         raise pdfium.PdfiumError("Failed to get number of pageobjects.")
-    for i in range(n_objects):
-        address = _get_object(handle, i)
-        if not address:
-            raise pdfium.PdfiumError("Failed to get pageobject.")
-        obj = ctypes.c_void_p(address)
-        kind = _object_type(obj)
+    objects = list(map(_get_object, repeat(handle, n_objects), range(n_objects)))
+    return _paths_among(objects, 1, max_depth)
+
+
+def _paths_among(objects: list[_Handle], level: int, max_depth: int) -> list[_Handle]:
+    """The path objects among `objects` (a page's, at `level` 1, or a form's), forms opened."""
+    if not all(objects):
+        raise pdfium.PdfiumError("Failed to get pageobject.")
+    kinds = list(map(_object_type, objects))
+    if _FORM not in kinds:
+        return [obj for obj, kind in zip(objects, kinds, strict=True) if kind == _PATH]
+    paths: list[_Handle] = []
+    for obj, kind in zip(objects, kinds, strict=True):
         if kind == _PATH:
-            yield obj
-        elif kind == _FORM and max_depth > 1:
-            yield from _form_paths(obj, 1, max_depth)
+            paths.append(obj)
+        elif kind == _FORM and level < max_depth:
+            n_objects = _count_form_objects(obj)
+            if n_objects < 0:
+                raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+            inner = list(map(_get_form_object, repeat(obj, n_objects), map(ctypes.c_ulong, range(n_objects))))
+            paths.extend(_paths_among(inner, level + 1, max_depth))
+    return paths
 
 
-def _form_paths(form: ctypes.c_void_p, level: int, max_depth: int) -> Iterator[ctypes.c_void_p]:
-    """Path objects inside a Form XObject."""
-    n_objects = _count_form_objects(form)
-    if n_objects < 0:
-        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
-    for i in range(n_objects):
-        address = _get_form_object(form, ctypes.c_ulong(i))  # an unsigned long parameter
-        if not address:
-            raise pdfium.PdfiumError("Failed to get pageobject.")
-        obj = ctypes.c_void_p(address)
-        kind = _object_type(obj)
-        if kind == _PATH:
-            yield obj
-        elif kind == _FORM and level < max_depth - 1:
-            yield from _form_paths(obj, level + 1, max_depth)
-
-
-def _segments(obj: ctypes.c_void_p) -> list[tuple[float, float, float, float]]:
+def _segments(obj: _Handle) -> list[tuple[float, float, float, float]]:
     """Straight segments of one path object, in page coordinates (origin bottom-left)."""
     m = pdfium_c.FS_MATRIX()
     if not _object_matrix(obj, ctypes.byref(m)):
@@ -100,12 +101,8 @@ def _segments(obj: ctypes.c_void_p) -> list[tuple[float, float, float, float]]:
     x, y = ctypes.c_float(), ctypes.c_float()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     start = prev = None
-    for i in range(n):
-        address = _get_segment(obj, i)
-        if not address:
-            continue
-        seg = ctypes.c_void_p(address)
-        if not _segment_point(seg, x_ref, y_ref):
+    for seg in map(_get_segment, repeat(obj, n), range(n)):
+        if not seg or not _segment_point(seg, x_ref, y_ref):
             continue
         px, py = x.value, y.value
         pt = (a * px + c * py + e, b * px + d * py + f)
@@ -266,27 +263,28 @@ def _cells(points: dict[Point, tuple[set[BBox], set[BBox]]]) -> list[BBox]:
     for x, y in ordered:
         verticals, horizontals = points[(x, y)]
         column, row = columns[x], rows[y]
-        rights: list[float] | None = None
+        rights = row[bisect_right(row, x):]
         for below in column[bisect_right(column, y):]:
             below_v, below_h = points[(x, below)]
-            if verticals.isdisjoint(below_v):
-                continue
-            if rights is None:  # the points to the right joined by a horizontal rule, found once
-                rights = [r for r in row[bisect_right(row, x):] if not horizontals.isdisjoint(points[(r, y)][1])]
-            cell = _closing_corner(points, x, y, below, below_h, rights)
-            if cell is not None:
-                cells.append(cell)
-                break
+            if not verticals.isdisjoint(below_v):
+                cell = _closing_corner(points, x, y, horizontals, below, below_h, rights)
+                if cell is not None:
+                    cells.append(cell)
+                    break
     return cells
 
 
-def _closing_corner(points: dict[Point, tuple[set[BBox], set[BBox]]], x: float, y: float, below: float,
-                    below_h: set[BBox], rights: list[float]) -> BBox | None:
-    """The cell from (x, y) down to `below`, closed by the first of `rights` whose corner at
-    (right, below) has a vertical rule in common with (right, y) and a horizontal one with (x, below)."""
+def _closing_corner(points: dict[Point, tuple[set[BBox], set[BBox]]], x: float, y: float, horizontals: set[BBox],
+                    below: float, below_h: set[BBox], rights: list[float]) -> BBox | None:
+    """The cell from (x, y) down to `below`, closed by the first of `rights` joined to (x, y) by a
+    horizontal rule whose corner at (right, below) has a vertical rule in common with (right, y)
+    and a horizontal one with (x, below)."""
     for right in rights:
+        right_v, right_h = points[(right, y)]
+        if horizontals.isdisjoint(right_h):
+            continue
         corner = points.get((right, below))
-        if corner is not None and not corner[0].isdisjoint(points[(right, y)][0]) and not corner[1].isdisjoint(below_h):
+        if corner is not None and not corner[0].isdisjoint(right_v) and not corner[1].isdisjoint(below_h):
             return (x, y, right, below)
     return None
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import pypdfium2 as pdfium
 
 from chiso.extract.ocr_numbers import number_confidence
 from chiso.extract.pdf_lines import RuledTable, find_tables, tables_from_edges
-from chiso.extract.pdf_words import cell_words, lines_text
+from chiso.extract.pdf_words import PageWords, cell_words, lines_text
 from chiso.model import BBox, Cell, Table
 from chiso.normalize.text import nfc
 
@@ -25,40 +27,37 @@ def ruled_tables(page: pdfium.PdfPage, height: float, words: list[dict], page_no
 
 
 def _grid(table: RuledTable, rows: list[list[BBox | None]], page_no: int, words: list[dict]) -> Table:
-    """A table's cell boxes (`rows`: its `RuledTable.rows`) → our grid, each origin cell with its span and text."""
+    """A table's cell boxes (`rows`: its `RuledTable.rows`) → our grid, each origin cell with its span
+    and text. The words of a row's height are looked up once for all its cells."""
     n_rows = len(rows)
-    n_cols = max((len(r) for r in rows), default=0)
+    n_cols = len(rows[0])
     grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
     origins: list[Cell] = []
-    col_x: list[float | None] = [None] * n_cols
-    row_y: list[float | None] = [None] * n_rows
+    bands: dict[tuple[float, float], list[dict]] = {}  # the words of each row's height, found once
     for r, row in enumerate(rows):
         for c, bbox in enumerate(row):
             if bbox is None:
                 continue
-            if col_x[c] is None:
-                col_x[c] = bbox[0] + 1.0
-            if row_y[r] is None:
-                row_y[r] = bbox[1] + 1.0
-    for r, row in enumerate(rows):
-        for c, bbox in enumerate(row):
-            if bbox is None:
-                continue
-            inside = cell_words(bbox, words)
+            band = bands.get(bbox[1::2])
+            if band is None:
+                band = bands[bbox[1::2]] = words.in_band(bbox[1], bbox[3]) if isinstance(words, PageWords) else words
+            inside = cell_words(bbox, band)
             cell = Cell(text=nfc(lines_text(inside)), row=r, col=c, page=page_no, bbox=tuple(bbox),
                         ocr_confidence=number_confidence(inside))
             grid[r][c] = cell
             origins.append(cell)
-    # spans: an origin covers every grid position whose top-left point lies inside its bbox
+    # spans: an origin covers every grid position whose top-left point lies inside its bbox. Each
+    # grid position's point: its column's x0 and its row's top (+1), ascending (`RuledTable.rows`
+    # has a cell in every row and column, the cells of a column share x0 and those of a row top)
+    col_x = [next(b for b in column if b is not None)[0] + 1.0 for column in zip(*rows, strict=True)]
+    row_y = [next(b for b in row if b is not None)[1] + 1.0 for row in rows]
     for cell in origins:
         x0, top, x1, bottom = cell.bbox
-        cs = sum(1 for x in col_x if x is not None and x0 <= x < x1 - 0.5)
-        rs = sum(1 for y in row_y if y is not None and top <= y < bottom - 0.5)
+        cs = bisect_left(col_x, x1 - 0.5) - bisect_left(col_x, x0)
+        rs = bisect_left(row_y, bottom - 0.5) - bisect_left(row_y, top)
         cell.colspan, cell.rowspan = max(cs, 1), max(rs, 1)
         for r in range(cell.row, min(cell.row + cell.rowspan, n_rows)):
             for c in range(cell.col, min(cell.col + cell.colspan, n_cols)):
                 if grid[r][c] is None:
                     grid[r][c] = cell
     return Table(number=0, grid=grid, page=page_no, pages=[page_no], bbox=tuple(table.bbox), origin="ruled")
-
-
