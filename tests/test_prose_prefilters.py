@@ -1,4 +1,4 @@
-"""The words tested before a sentence pattern runs (interpret/prose/stated.py `_NEEDS`) or a sentence reader
+"""The words tested before a sentence pattern runs (interpret/prose/stated.py `NEEDS`) or a sentence reader
 runs (prose/__init__.py `READERS`: `needs`, `needs_digit`) never hide a match: whenever the pattern matches a
 clause, the folded clause holds one of its words, in any case and with the letters `re.I` also takes for a
 letter ('İ', 'ı' for 'i'); and documents read exactly the same without the prefilters."""
@@ -34,24 +34,24 @@ CLAUSES = [
 ]
 
 
-@pytest.mark.parametrize("pattern", list(stated._NEEDS))
+@pytest.mark.parametrize("pattern", list(stated.NEEDS))
 @pytest.mark.parametrize("clause", CLAUSES)
 def test_a_pattern_that_matches_finds_its_word(pattern: re.Pattern[str], clause: str) -> None:
     if pattern.search(clause):
-        assert stated._may_match(pattern, stated._fold(clause))
+        assert stated.may_match(pattern, prefilter.fold(clause))
 
 
 def test_the_odd_i_letters_are_the_patterns_own():
     """The test above is not vacuous: re.I does match 'İ' and 'ı' to 'i', and the fold keeps those matches."""
     assert stated.TARGET.search("MỤC TİÊU") and stated.TARGET.search("mục tıêu")
-    assert stated._may_match(stated.TARGET, stated._fold("MỤC TİÊU"))
-    assert not stated._may_match(stated.RANGE, stated._fold("Mức độ hài lòng đạt 81,51%"))
+    assert stated.may_match(stated.TARGET, prefilter.fold("MỤC TİÊU"))
+    assert not stated.may_match(stated.RANGE, prefilter.fold("Mức độ hài lòng đạt 81,51%"))
 
 
 # The words each sentence reader needs before it runs (prose/__init__.py `READERS`, prefilter.py).
 
 def _all_needed_words() -> set[str]:
-    return {w for r in prose.READERS for w in r.needs} | {w for ws in stated._NEEDS.values() for w in ws}
+    return {w for r in prose.READERS for w in r.needs} | {w for ws in stated.NEEDS.values() for w in ws}
 
 
 def test_every_letter_re_i_takes_folds_to_the_word_letter():

@@ -49,7 +49,8 @@ def _is_aside(text: str, nm: NumberMatch) -> bool:
     if _YEAR.match(raw.lstrip("+-–")) or nm.reading.unit == "count":
         return True
     before, after = text[max(0, nm.start - 40): nm.start], text[nm.end: nm.end + 30]
-    if _ASIDE_BEFORE.search(before) or _ASIDE_AFTER.match(after) or _SHARE.search(text[max(0, nm.start - 120): nm.start]):
+    # the anchored test first, the search through the words before the number last
+    if _ASIDE_AFTER.match(after) or _SHARE.search(text[max(0, nm.start - 120): nm.start]) or _ASIDE_BEFORE.search(before):
         return True
     if nm.start == 0 or _WORD_START.search(before) and _LIST_NUMBER.match(raw) and _LIST_MARK.match(text[nm.end:nm.end + 1] or " "):
         return bool(_LIST_NUMBER.match(raw))
@@ -105,6 +106,8 @@ def measure(doc: ExtractedDocument, observations: list[RawObservation], tables: 
 
 def _text_numbers(block: TextBlock, values: list[float], everywhere: list[float], cov: Coverage) -> None:
     """`values`: those read from this block; `everywhere`: the magnitudes of all the document's, sorted."""
+    if not _DIGIT.search(block.text):
+        return  # no number (cleaning the text, NFC, makes no digit: no digit has a canonical decomposition)
     text = clean_text(block.text)
     for nm in find_numbers(text):
         cov.n_numbers += 1

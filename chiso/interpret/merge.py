@@ -40,17 +40,14 @@ def similarity(a: str, b: str) -> float:
 SAME_NAME = 85.0  # fuzz.ratio of the keys of two labels of one fact
 
 
-def _same_names(p: RawObservation, cands: list[RawObservation]) -> list[RawObservation]:
-    """The candidates whose label has p's name, strictly (the same wording up to form: `fuzz.ratio` of the keys
-    ≥ SAME_NAME), the closest first (in their order among equals). Scored as one list by rapidfuzz
-    (`process.extract` with a cut-off): a long table's rows are compared with each new value in one call, not
-    pair by pair, and names that cannot reach the cut-off are skipped early."""
-    if not cands:
-        return []
-    hits = process.extract(_key(p.label), [_key(t.label) for t in cands], scorer=fuzz.ratio,
-                           score_cutoff=SAME_NAME, limit=None)
-    hits.sort(key=lambda h: (-h[1], h[2]))
-    return [cands[i] for _, _, i in hits]
+def _same_name(p: RawObservation, cands: list[RawObservation]) -> RawObservation | None:
+    """The candidate whose label has p's name, strictly (the same wording up to form: `fuzz.ratio` of the keys
+    ≥ SAME_NAME), the closest (the first of equals). Scored as one list by rapidfuzz (`process.extractOne`
+    with a cut-off it raises to the best score so far): a long table's rows are compared with each new value in
+    one call, not pair by pair, and names that cannot reach the cut-off are skipped early."""
+    best = process.extractOne(_key(p.label), [_key(t.label) for t in cands], scorer=fuzz.ratio,
+                              score_cutoff=SAME_NAME) if cands else None
+    return cands[best[2]] if best else None
 
 
 def same_value(a: RawObservation, b: RawObservation) -> bool:
@@ -140,15 +137,15 @@ def _merge_one(out: list[RawObservation], p: RawObservation, by_fact: dict[tuple
     p_group = _group_key(p.group) if p.group is not None else None
     same_fact = [t for t in by_fact.get(_fact_key(p), ()) if _compatible_max(t, p)
                  and (t.group is None or p_group is None or _group_key(t.group) == p_group)]
-    named = [t for t in same_fact if t.number == p.number] if p.number else []
-    if not named:  # by number, else a total is a total, else by name
-        named = [t for t in same_fact if t.is_total] if p.is_total else \
-            _same_names(p, [t for t in same_fact if not t.is_total])
-    if named and strict_only and not same_value(named[0], p):
+    named = next((t for t in same_fact if t.number == p.number), None) if p.number else None
+    if named is None:  # by number, else a total is a total, else by name
+        named = next((t for t in same_fact if t.is_total), None) if p.is_total else \
+            _same_name(p, [t for t in same_fact if not t.is_total])
+    if named is not None and strict_only and not same_value(named, p):
         _keep(out, p, by_fact)  # two tables printing other figures under one name: both kept as printed
         return
-    if named:
-        _join(named[0], p)
+    if named is not None:
+        _join(named, p)
         return
     if strict_only:
         _keep(out, p, by_fact)
@@ -198,11 +195,13 @@ def _attach_ranks(out: list[RawObservation], ranks: list[RankStatement], entity:
 
     When the best-matching value of that year already carries this very rank (read beside its value), the
     statement repeats it, and must not go to the next-best value, which has none."""
+    by_year: dict[int, list[RawObservation]] = {}  # published ranks are those of the national survey
+    for o in out:
+        if o.entity == entity and o.survey is None:
+            by_year.setdefault(o.year, []).append(o)
     for st in ranks:
         subject = _UP_TO.split(st.subject)[-1]
-        year = st.year or report_year
-        # published ranks are those of the national survey
-        same = [o for o in out if o.year == year and o.entity == entity and o.survey is None]
+        same = by_year.get(st.year or report_year, [])
         scores = [similarity(o.label, subject) for o in same]  # scored once, for both questions
         best = max(range(len(same)), key=scores.__getitem__, default=None)
         if best is not None and (same[best].rank, same[best].rank_of) == (st.rank, st.rank_of):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from chiso.db.indices import detect_indices
 from chiso.db.reference import province_name_pattern, resolve_province
@@ -35,15 +36,25 @@ _KIND_CODE = {"BÁO CÁO": "BC", "QUYẾT ĐỊNH": "QD", "KẾ HOẠCH": "KH", 
 _DEPARTMENT = re.compile(r"^(?:SỞ|BAN|VĂN\s+PHÒNG|THANH\s+TRA|PHÒNG)\s+[A-ZĐÀ-Ỹ ,&\-]{2,80}$")
 
 
-def _agency_name(upper: str) -> str:
-    """'SỞ NỘI VỤ' → 'Sở Nội vụ' (the catalogue's spelling when it knows the agency)."""
+@lru_cache(maxsize=1)
+def _agency_spellings() -> dict[str, str]:
+    """The catalogue's agency names by key (the first of a key, as listed), read once, not per document."""
     from chiso.db.reference import read_csv
     from chiso.normalize.text import match_key
 
-    key = match_key(upper)
+    spellings: dict[str, str] = {}
     for row in read_csv("places/agencies.csv"):
-        if match_key(row["name"]) == key:
-            return row["name"]
+        spellings.setdefault(match_key(row["name"]), row["name"])
+    return spellings
+
+
+def _agency_name(upper: str) -> str:
+    """'SỞ NỘI VỤ' → 'Sở Nội vụ' (the catalogue's spelling when it knows the agency)."""
+    from chiso.normalize.text import match_key
+
+    known = _agency_spellings().get(match_key(upper))
+    if known is not None:
+        return known
     words = upper.lower().split()
     return " ".join([words[0].capitalize(), *(w.capitalize() if i == 0 else w for i, w in enumerate(words[1:]))])
 

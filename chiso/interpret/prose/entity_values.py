@@ -20,8 +20,8 @@ from chiso.db.indices import families
 from chiso.db.reference import resolve_province
 from chiso.interpret.mentions import Mention, entity_key, find_mentions
 from chiso.interpret.prose.context import Findings, ProseContext, Sources
-from chiso.interpret.prose.prefilter import DIGIT
-from chiso.interpret.prose.stated import RANGE
+from chiso.interpret.prose.prefilter import DIGIT, fold
+from chiso.interpret.prose.stated import RANGE, may_match
 from chiso.model import RawObservation
 from chiso.normalize.numbers import NumberMatch, find_numbers
 from chiso.normalize.text import clean_label
@@ -41,7 +41,7 @@ _TOTAL_WORDS = re.compile(r"^(?:chỉ\s+số(?:\s+hài\s+lòng|\s+SIPAS)?|kết\
 
 
 def _value_numbers(sentence: str) -> list[NumberMatch]:
-    spans = [(m.start(), m.end()) for m in RANGE.finditer(sentence)]
+    spans = [(m.start(), m.end()) for m in RANGE.finditer(sentence)] if may_match(RANGE, fold(sentence)) else []
     out = []
     for nm in find_numbers(sentence):
         rd = nm.reading

@@ -15,7 +15,8 @@ from chiso.interpret.prose.context import (
     RankStatement,
     Sources,
 )
-from chiso.interpret.prose.stated import RANGE, RESPECTIVELY, STATED_VALUE
+from chiso.interpret.prose.prefilter import fold
+from chiso.interpret.prose.stated import RANGE, RESPECTIVELY, STATED_VALUE, may_match
 from chiso.interpret.prose.subjects import entity_in, label_for, subject_before
 from chiso.model import Flag, RawObservation
 from chiso.normalize.numbers import find_numbers
@@ -199,7 +200,7 @@ def read_broken_numbers(text: str, ctx: ProseContext, src: Sources) -> Findings:
         if m.reading.error and not _PHONE.fullmatch(m.reading.text.strip()):
             found.flags.append((Flag("unreadable_number", f"'{m.reading.text}' in a sentence: {m.reading.error}"),
                                 src(text[max(0, m.start - 60): m.end + 40])))
-    for m in RANGE.finditer(text):
+    for m in RANGE.finditer(text) if may_match(RANGE, fold(text)) else ():
         lo, hi = (find_numbers(m.group(1)) or [None])[0], (find_numbers(m.group(2)) or [None])[0]
         lost_separator = lo and hi and lo.reading.decimals > 0 and hi.reading.decimals == 0 and \
             hi.reading.value >= 1000 and hi.reading.value > 5 * lo.reading.value  # "3,6055 – 59546"

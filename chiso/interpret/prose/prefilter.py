@@ -1,4 +1,5 @@
-"""Cheap tests that tell a sentence reader it cannot read anything in a text, before its patterns run.
+"""Cheap tests that tell a sentence reader it cannot read anything in a text, before its patterns run, and
+where in a text a pattern anchored at its end can match.
 
 Most blocks hold none of the words a construction is spelled with (`lần lượt`, `cả nước`, `xét theo`),
 and looking for a word is far cheaper than running a pattern over the whole block. A reader's words are
@@ -25,4 +26,17 @@ def fold(text: str) -> str:
 
 def holds_any(folded: str, words: tuple[str, ...]) -> bool:
     """Does the folded text hold one of the (lower-case) words?"""
-    return any(map(folded.__contains__, words))
+    for word in words:  # noqa: SIM110  (a plain loop: twice as fast as any() for a few words, asked per clause)
+        if word in folded:
+            return True
+    return False
+
+
+def last_words_start(text: str, words: int) -> int:
+    """Where the text's last `words` words start, with the spaces before them (0 when it has no more).
+
+    A match of a pattern anchored at the end (`…$`) that looks at nothing before its match and spans at most
+    that many words (runs of non-space) lies after this point: searching a long clause from its start, for
+    every number in it, finds nothing more."""
+    head = text.rsplit(None, words)
+    return len(head[0]) if len(head) > words else 0

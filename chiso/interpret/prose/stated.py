@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chiso.interpret.prose.context import NUM, RANK_AT, RANK_VERB, Findings, ProseContext, Sources, set_rank
-from chiso.interpret.prose.prefilter import DIGIT, fold, holds_any
+from chiso.interpret.prose.prefilter import DIGIT, fold, holds_any, last_words_start
 from chiso.interpret.prose.subjects import entity_in, label_for, names_a_criterion, subject_before
 from chiso.model import RawObservation
 from chiso.normalize.numbers import NumberMatch, find_numbers
@@ -42,12 +42,12 @@ CLAUSE = re.compile(r"[^;]+?(?=;|\.\s+(?=[A-ZĐÀ-Ỹ])|$)")
 STATED_VALUE = re.compile(r"đạt\s*" + NUM)
 # Words without which a pattern cannot match (every match spells one of them): most clauses hold none, and
 # looking for a word is cheaper than running the pattern over the whole clause (prefilter.py).
-_NEEDS = {RANGE: ("từ",), RESPECTIVELY: ("lượt",), PREV: ("năm",), TARGET: ("phấn", "tiêu", "hoạch", "kiến")}
-_fold = fold
+NEEDS = {RANGE: ("từ",), RESPECTIVELY: ("lượt",), PREV: ("năm",), TARGET: ("phấn", "tiêu", "hoạch", "kiến")}
 
 
-def _may_match(pattern: re.Pattern[str], folded: str) -> bool:
-    return holds_any(folded, _NEEDS[pattern])
+def may_match(pattern: re.Pattern[str], folded: str) -> bool:
+    """Can the pattern (one of `NEEDS`) match the text that folds (`prefilter.fold`) to `folded`?"""
+    return holds_any(folded, NEEDS[pattern])
 
 
 @dataclass
@@ -177,19 +177,25 @@ def _is_value_position(clause: str, nm: NumberMatch, ctx: ProseContext, target: 
     if _OVER_AFTER.match(clause, nm.end, nm.end + 3):
         return False
     before = clause[: nm.start]
-    if _CHANGE_BEFORE.search(before) or _THRESHOLD_BEFORE.search(before):
+    if _ends_with(_CHANGE_BEFORE, before) or _ends_with(_THRESHOLD_BEFORE, before):
         return False
-    return bool(_STATE.search(before)) or (rd.unit in ("points", "%") and _named_just_before(before, ctx))
+    return _ends_with(_STATE, before) or (rd.unit in ("points", "%") and _named_just_before(before, ctx))
+
+
+def _ends_with(pattern: re.Pattern[str], before: str) -> bool:
+    """`pattern.search(before)` for _CHANGE_BEFORE, _THRESHOLD_BEFORE or _STATE, in the last words only: none of
+    their matches spans more than three ('chênh lệch là')."""
+    return pattern.search(before, last_words_start(before, 3)) is not None
 
 
 def _read_clause(clause: str, offset: int, ctx: ProseContext, src: Sources, state: _State, found: Findings) -> None:
-    folded = _fold(clause)
-    skip = [(m.start(), m.end()) for m in RANGE.finditer(clause)] if _may_match(RANGE, folded) else []
-    if _may_match(RESPECTIVELY, folded):  # read by the 'respectively' reader
+    folded = fold(clause)
+    skip = [(m.start(), m.end()) for m in RANGE.finditer(clause)] if may_match(RANGE, folded) else []
+    if may_match(RESPECTIVELY, folded):  # read by the 'respectively' reader
         skip += [(m.start(), m.end()) for m in RESPECTIVELY.finditer(clause)]
-    prevs = list(PREV.finditer(clause)) if _may_match(PREV, folded) else []
+    prevs = list(PREV.finditer(clause)) if may_match(PREV, folded) else []
     skip += [(m.start(), m.end()) for m in prevs]
-    target = _may_match(TARGET, folded) and bool(TARGET.search(clause))
+    target = may_match(TARGET, folded) and bool(TARGET.search(clause))
     _take_pending_rank(clause, state)
     _take_earlier_ranks(clause, state, found)
     main: RawObservation | None = None

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from chiso.db.catalogue import catalogue
 from chiso.db.indices import names_index, strip_index_name
 from chiso.interpret.prose.context import ProseContext
+from chiso.interpret.prose.prefilter import last_words_start
 from chiso.normalize.text import clean_label, clean_text, match_key
 
 _INTRO = re.compile(
@@ -60,7 +61,8 @@ def subject_before(clause: str, pos: int) -> str:
     they do not cut the phrase.
     """
     head = _PARENS.sub("", clause[:pos]).lstrip()
-    head = _VERB_TAIL.sub("", head)
+    tail = last_words_start(head, 4)  # no match of _VERB_TAIL spans more words ('chỉ đạt mức :')
+    head = head[:tail] + _VERB_TAIL.sub("", head[tail:])
     quoted = _QUOTED_END.search(head)
     if quoted:  # “Công khai quy hoạch, kế hoạch sử dụng đất, bảng giá đất” đạt …: the quotes delimit the name
         return quoted.group(0)
