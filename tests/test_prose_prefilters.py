@@ -13,7 +13,7 @@ from helpers import FIXTURES
 from chiso.extract.reader import read_document
 from chiso.interpret import prose
 from chiso.interpret.document import interpret  # (imports the prose readers in their order)
-from chiso.interpret.prose import ProseContext, prefilter, stated
+from chiso.interpret.prose import ProseContext, prefilter, stated, subjects
 from chiso.model import TextBlock
 
 CLAUSES = [
@@ -122,3 +122,22 @@ def test_documents_read_the_same_without_the_prefilters(monkeypatch: pytest.Monk
     with_prefilters = [repr(interpret(copy.deepcopy(d))) for d in docs]
     monkeypatch.setattr(prose, "READERS", [replace(r, needs=(), needs_digit=False) for r in prose.READERS])
     assert [repr(interpret(copy.deepcopy(d))) for d in docs] == with_prefilters
+
+
+# End-anchored patterns searched only from `last_words_start` (stated._ends_with, subjects.subject_before).
+ENDINGS = ["Chỉ số SIPAS tăng 1,2% so với năm trước, chênh lệch là", "Mức độ hài lòng đạt", "Tỷ lệ đạt mức",
+           "Lĩnh vực 1: Công tác chỉ đạo:", "cao hơn   \n thêm  ", "phấn đấu đạt trên", "tỉnh chỉ  đạt\n mức :\n",
+           "x\n", "", " ", "đạt", "giảm", "Năm 2024, kết quả của tỉnh là  ", "khoảng", "Sở Tư pháp với"]
+
+
+@pytest.mark.parametrize(("pattern", "words"), [(stated._CHANGE_BEFORE, 3), (stated._THRESHOLD_BEFORE, 3),
+                                                (stated._STATE, 3), (subjects._VERB_TAIL, 4)])
+def test_an_end_anchored_pattern_finds_the_same_in_the_last_words(pattern: re.Pattern[str], words: int) -> None:
+    found = 0
+    for text in ENDINGS:
+        for before in (text[:i] for i in range(len(text) + 1)):
+            start = prefilter.last_words_start(before, words)
+            assert (pattern.search(before) is None) == (pattern.search(before, start) is None), before
+            assert pattern.sub("", before) == before[:start] + pattern.sub("", before[start:]), before
+            found += pattern.search(before) is not None
+    assert found >= 5  # the texts hold matches to find
