@@ -204,8 +204,7 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
     tables = ruled_tables(page, height, words, page_no, rules)
     boxes = [t.bbox for t in tables if t.bbox]
     if boxes:
-        words = [w for w in words if not any(b[0] - 1 <= (w["x0"] + w["x1"]) / 2 <= b[2] + 1 and
-                                             b[1] - 1 <= (w["top"] + w["bottom"]) / 2 <= b[3] + 1 for b in boxes)]
+        words = _outside(words, boxes)
     rows = [_drop_superscripts(row, settings.small_print_ratio) for row in group_lines(words)]
     rows = [row for row in rows if not _page_number(row, height, settings)]
     body_rows, small, foot = _split_footnotes(rows, boxes, _footnote_rule(rules, width, height), settings)
@@ -226,6 +225,20 @@ def _read_page(page: pdfium.PdfPage, page_no: int, settings: PdfSettings, stats:
                                                  ocr_numbers=merge_confidences(*(p.numbers for p in para)))))
     items.sort(key=lambda it: it[0])
     return items, _footnotes(foot, page_no)
+
+
+def _outside(words: list[dict], boxes: list[BBox]) -> list[dict]:
+    """The words whose centre lies in none of the boxes (a point of slack around each)."""
+    bounds = [(b[0] - 1, b[2] + 1, b[1] - 1, b[3] + 1) for b in boxes]
+    out = []
+    for w in words:
+        x, y = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        for left, right, top, bottom in bounds:
+            if left <= x <= right and top <= y <= bottom:
+                break
+        else:
+            out.append(w)
+    return out
 
 
 def _footnote_rule(edges: list[dict], width: float, height: float) -> float | None:

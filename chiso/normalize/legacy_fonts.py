@@ -271,10 +271,13 @@ def decode_pdf_words(words: list[dict], stats: dict[str, int]) -> None:
     """Decode, in place, PDF words set in a legacy font (`word["font"]`, from pdfium's
     FPDFText_GetFontInfo), counting them in `stats`. A page's words in one font are left alone
     when that font holds Unicode text (a ToUnicode map to real Vietnamese letters)."""
+    legacy = {font for font in {w.get("font") for w in words} if font and font_encoding(font)}
+    if not legacy:  # almost every page: its few fonts asked once each, not once per word
+        return
     groups: dict[str, list[dict]] = {}
     for w in words:
         font = w.get("font")
-        if font and font_encoding(font):
+        if font in legacy:
             groups.setdefault(font, []).append(w)
     for font, group in groups.items():
         enc = font_encoding(font)
