@@ -22,7 +22,7 @@ from chiso.model import Flag, RawObservation
 from chiso.normalize.numbers import find_numbers
 from chiso.normalize.text import clean_label, clean_text
 
-_SERIES = re.compile(r"(?:năm\s+)?(20\d\d)\s*(?:[–—-]|:(?=\s*\d))\s*(" + NUM + r"(?:,\s\d{1,2}(?=\s*%))?)\s*(%|điểm)?", re.I)
+_SERIES = re.compile(r"(?=năm\s|20)(?:năm\s+)?(20\d\d)\s*(?:[–—-]|:(?=\s*\d))\s*(" + NUM + r"(?:,\s\d{1,2}(?=\s*%))?)\s*(%|điểm)?", re.I)
 _ENTITY_LIST = re.compile(
     r"(?:cao\s+nhất|thấp\s+nhất|đứng\s+đầu|cuối\s+bảng|dẫn\s+đầu)\s+(?:là|thuộc\s+về)\s+(?P<ent>(?:Sở|Ban|Văn\s+phòng"
     r"|Thanh\s+tra|UBND|Ủy\s+ban|Bộ\s+phận|huyện|thị\s+xã|thành\s+phố|quận|xã|phường|Huyện|Thị\s+xã|Thành\s+phố"

@@ -29,14 +29,17 @@ TARGET = re.compile(r"phấn\s+đấu|mục\s+tiêu|chỉ\s+tiêu|kế\s+hoạch
 _CHANGE_BEFORE = re.compile(r"(tăng|giảm|cao\s+hơn|thấp\s+hơn|chênh\s+lệch)\s*(?:là|thêm)?\s*$", re.I)
 _STATE = re.compile(r"(?:đạt|là|được)\s*(?:mức\s*)?$|\S\s*:\s*$", re.I)
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
+# (Every pattern below that is searched through whole clauses opens with a look-ahead for the words its matches
+# start with: a position without them is passed over at once, instead of trying each alternative there.)
 PREV = re.compile(
+    r"(?=so\s|cao\s|thấp\s|\()(?:"
     r"(?<!tăng\s)(?<!giảm\s)(?:so\s+với|(?:cao|thấp)\s+hơn)\s+(?:cùng\s+kỳ\s+)?năm\s+(?P<y1>20\d\d)\s*"
     r"(?:\((?!\s*\d{1,3}\s*/\s*\d{1,3}\s*\))\s*(?:đạt\s*)?(?P<v1>" + NUM + r"(?:/\d[\d.,]*)?\s*(?:%|điểm)?)"
     r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r1>\d{1,3})(?:\s*/\s*(?P<n1>\d{1,3}))?)?\s*\)"
     r"|,?\s*(?:đạt|là)\s*(?P<v2>" + NUM + r"\s*(?:%|điểm)))"
     r"|\(\s*năm\s+(?P<y3>20\d\d)(?:\s+(?:tỉnh|thành\s+phố|huyện)\b[^\d()]{0,30}?)?\s*(?:đạt|là|:)?\s*"
     r"(?P<v3>" + NUM + r"(?:/\d[\d.,]*)?\s*(?:%|điểm)?)"
-    r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r3>\d{1,3})(?:\s*/\s*(?P<n3>\d{1,3}))?)?\s*\)", re.I)
+    r"(?:\s*[,;]\s*" + RANK_VERB + r"\s*(?P<r3>\d{1,3})(?:\s*/\s*(?P<n3>\d{1,3}))?)?\s*\))", re.I)
 PREV_RANK = re.compile(r"\(\s*năm\s+(20\d\d)\s+" + RANK_VERB + r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*\)", re.I)
 CLAUSE = re.compile(r"[^;]+?(?=;|\.\s+(?=[A-ZĐÀ-Ỹ])|$)")
 STATED_VALUE = re.compile(r"đạt\s*" + NUM)
@@ -83,8 +86,8 @@ _CLAUSE_BREAK = re.compile(r";|\.\s+(?=[A-ZĐÀ-Ỹ])")
 # "… đạt 24,163/32 điểm, trong đó điểm quy đổi … đạt 8,236/10 điểm và điểm khảo sát … đạt 15,927/22 điểm",
 # "… xếp thứ 40/63; trong đó, “Tiếp cận thông tin” đạt 0,98 điểm, “Công khai …” đạt 1,52 điểm và …":
 # after a stated value, `trong đó` or a new measured or quoted subject opens a clause of its own.
-_SUBCLAUSE_BREAK = re.compile(r",?\s*trong\s+đó(?:\s+có)?\s*[:,]?\s*"
-                              r"|(?:,|,?\s+và)\s+(?=(?:tổng\s+)?(?:điểm|mức\s+độ\s+hài\s+lòng|tỷ\s+lệ\s+hài\s+lòng)\s|[“\"])",
+_SUBCLAUSE_BREAK = re.compile(r"(?=[,\s]|trong)(?:,?\s*trong\s+đó(?:\s+có)?\s*[:,]?\s*"
+                              r"|(?:,|,?\s+và)\s+(?=(?:tổng\s+)?(?:điểm|mức\s+độ\s+hài\s+lòng|tỷ\s+lệ\s+hài\s+lòng)\s|[“\"]))",
                               re.I)
 
 
