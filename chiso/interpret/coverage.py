@@ -125,10 +125,8 @@ def _table_numbers(t: Table, cells: set[tuple[int, int, int]], reading: TableRea
         return
     aside = reading.aside_columns if reading else set()
     n_head = reading.header_rows if reading else 1
-    n_cols = t.n_cols  # a property that looks at every row: asked once
     for r in range(n_head, t.n_rows):
-        for c in range(n_cols):
-            cell = t.cell(r, c)
+        for c, cell in enumerate(t.grid[r]):  # `t.cell(r, c)` for every column the row has (None beyond)
             if cell is None or cell.row != r or cell.col != c or not _DIGIT.search(cell.text):
                 continue
             text = clean_text(cell.text)

@@ -51,8 +51,8 @@ def is_heading(block: TextBlock) -> bool:
         return True
     if len(text) >= 160:
         return False  # too long for a heading in capitals (letters not counted)
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    letters = "".join(filter(str.isalpha, text))  # counted in C: every paragraph is asked
+    return bool(letters) and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
 
 
 @dataclass

@@ -134,9 +134,12 @@ def _fact_key(o: RawObservation) -> tuple:
 def _merge_one(out: list[RawObservation], p: RawObservation, by_fact: dict[tuple, list[RawObservation]],
                strict_only: bool = False) -> None:
     """`by_fact`: `out` by `_fact_key`, in `out`'s order, so that p is compared only with its own fact's values."""
-    p_group = _group_key(p.group) if p.group is not None else None
-    same_fact = [t for t in by_fact.get(_fact_key(p), ()) if _compatible_max(t, p)
-                 and (t.group is None or p_group is None or _group_key(t.group) == p_group)]
+    same_fact = by_fact.get(_fact_key(p), [])
+    if p.max is not None:  # each test only when p can fail it: a long table's rows are many
+        same_fact = [t for t in same_fact if _compatible_max(t, p)]
+    if p.group is not None:
+        p_group = _group_key(p.group)
+        same_fact = [t for t in same_fact if t.group is None or _group_key(t.group) == p_group]
     named = next((t for t in same_fact if t.number == p.number), None) if p.number else None
     if named is None:  # by number, else a total is a total, else by name
         named = next((t for t in same_fact if t.is_total), None) if p.is_total else \
