@@ -13,6 +13,8 @@ never the same fact, however alike their labels.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -28,7 +30,7 @@ _PREFIX = re.compile(r"^(?:mức\s+độ\s+hài\s+lòng|chỉ\s+số\s+hài\s+l�
 
 @lru_cache(maxsize=8192)
 def _key(label: str) -> str:
-    """Cached: merging compares each new value's label with every label read before it."""
+    """Cached: the loose comparisons and the rank statements ask for the same labels' keys again."""
     return match_key(_PREFIX.sub("", label.strip()))
 
 
@@ -40,14 +42,53 @@ def similarity(a: str, b: str) -> float:
 SAME_NAME = 85.0  # fuzz.ratio of the keys of two labels of one fact
 
 
-def _same_name(p: RawObservation, cands: list[RawObservation]) -> RawObservation | None:
-    """The candidate whose label has p's name, strictly (the same wording up to form: `fuzz.ratio` of the keys
-    ≥ SAME_NAME), the closest (the first of equals). Scored as one list by rapidfuzz (`process.extractOne`
-    with a cut-off it raises to the best score so far): a long table's rows are compared with each new value in
-    one call, not pair by pair, and names that cannot reach the cut-off are skipped early."""
-    best = process.extractOne(_key(p.label), [_key(t.label) for t in cands], scorer=fuzz.ratio,
-                              score_cutoff=SAME_NAME) if cands else None
-    return cands[best[2]] if best else None
+@dataclass
+class _Fact:
+    """The values kept for one fact (`_fact_key`), in order; and apart, in the same order, the totals, those
+    by printed number, and the others with the keys of their names (a total's name is never compared; only a
+    total's label changes when it is joined): a new value is looked up, not compared with every row."""
+
+    kept: list[RawObservation] = field(default_factory=list)
+    totals: list[RawObservation] = field(default_factory=list)
+    numbered: dict[str, list[RawObservation]] = field(default_factory=dict)
+    named: list[RawObservation] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    def keep(self, o: RawObservation) -> None:
+        self.kept.append(o)
+        if o.number:
+            self.numbered.setdefault(o.number, []).append(o)
+        if o.is_total:
+            self.totals.append(o)
+        else:
+            self.named.append(o)
+            self.keys.append(_key(o.label))
+
+
+def _fits(p: RawObservation) -> Callable[[RawObservation], bool] | None:
+    """Which values of p's fact can be p's: those of a compatible maximum and group (None: all, when p has
+    neither, which spares the test on every row of a long table)."""
+    if p.max is None and p.group is None:
+        return None
+    p_group = _group_key(p.group) if p.group is not None else None
+    return lambda t: _compatible_max(t, p) and (t.group is None or p_group is None or _group_key(t.group) == p_group)
+
+
+def _first(values: list[RawObservation], fits: Callable[[RawObservation], bool] | None) -> RawObservation | None:
+    return next((t for t in values if fits is None or fits(t)), None)
+
+
+def _same_name(p: RawObservation, fact: _Fact, fits: Callable[[RawObservation], bool] | None) -> RawObservation | None:
+    """The value of the fact (not a total) whose label has p's name, strictly (the same wording up to form:
+    `fuzz.ratio` of the keys ≥ SAME_NAME), the closest (the first of equals). Scored as one list by rapidfuzz
+    (`process.extractOne` with a cut-off it raises to the best score so far), against keys made once per value:
+    a long table's rows are compared with each new value in one call, not pair by pair."""
+    named, keys = fact.named, fact.keys
+    if fits is not None:
+        pairs = [(t, k) for t, k in zip(named, keys, strict=True) if fits(t)]
+        named, keys = [t for t, _ in pairs], [k for _, k in pairs]
+    best = process.extractOne(_key(p.label), keys, scorer=fuzz.ratio, score_cutoff=SAME_NAME) if keys else None
+    return named[best[2]] if best else None
 
 
 def same_value(a: RawObservation, b: RawObservation) -> bool:
@@ -131,19 +172,17 @@ def _fact_key(o: RawObservation) -> tuple:
     return o.index, o.year, entity_key(o.entity), o.survey, o.measure
 
 
-def _merge_one(out: list[RawObservation], p: RawObservation, by_fact: dict[tuple, list[RawObservation]],
+def _merge_one(out: list[RawObservation], p: RawObservation, by_fact: dict[tuple, _Fact],
                strict_only: bool = False) -> None:
     """`by_fact`: `out` by `_fact_key`, in `out`'s order, so that p is compared only with its own fact's values."""
-    same_fact = by_fact.get(_fact_key(p), [])
-    if p.max is not None:  # each test only when p can fail it: a long table's rows are many
-        same_fact = [t for t in same_fact if _compatible_max(t, p)]
-    if p.group is not None:
-        p_group = _group_key(p.group)
-        same_fact = [t for t in same_fact if t.group is None or _group_key(t.group) == p_group]
-    named = next((t for t in same_fact if t.number == p.number), None) if p.number else None
+    fact = by_fact.get(_fact_key(p))
+    if fact is None:
+        _keep(out, p, by_fact)  # the first value of its fact
+        return
+    fits = _fits(p)
+    named = _first(fact.numbered.get(p.number, []), fits) if p.number else None
     if named is None:  # by number, else a total is a total, else by name
-        named = next((t for t in same_fact if t.is_total), None) if p.is_total else \
-            _same_name(p, [t for t in same_fact if not t.is_total])
+        named = _first(fact.totals, fits) if p.is_total else _same_name(p, fact, fits)
     if named is not None and strict_only and not same_value(named, p):
         _keep(out, p, by_fact)  # two tables printing other figures under one name: both kept as printed
         return
@@ -155,17 +194,17 @@ def _merge_one(out: list[RawObservation], p: RawObservation, by_fact: dict[tuple
         return
     # Alike labels and the same figure: one fact stated twice. A figure rounded differently (1,247 and
     # 1,25) under merely alike labels is two facts that happen to be close.
-    loose = sorted(((similarity(t.label, p.label), t) for t in same_fact
-                    if same_value(t, p) and t.decimals == p.decimals), key=lambda x: -x[0])
+    loose = sorted(((similarity(t.label, p.label), t) for t in fact.kept if (fits is None or fits(t))
+                    and same_value(t, p) and t.decimals == p.decimals), key=lambda x: -x[0])
     if loose and loose[0][0] >= 70:
         _attach(loose[0][1], p)
         return
     _keep(out, p, by_fact)
 
 
-def _keep(out: list[RawObservation], p: RawObservation, by_fact: dict[tuple, list[RawObservation]]) -> None:
+def _keep(out: list[RawObservation], p: RawObservation, by_fact: dict[tuple, _Fact]) -> None:
     out.append(p)
-    by_fact.setdefault(_fact_key(p), []).append(p)
+    by_fact.setdefault(_fact_key(p), _Fact()).keep(p)
 
 
 def _add_nationals(out: list[RawObservation], nationals: list[NationalStatement], entity: str,
@@ -220,7 +259,7 @@ def _attach_ranks(out: list[RawObservation], ranks: list[RankStatement], entity:
 def merge_prose(tables: list[RawObservation], prose: list[RawObservation], ranks: list[RankStatement],
                 entity: str, report_year: int | None, nationals: list[NationalStatement]) -> list[RawObservation]:
     out: list[RawObservation] = []
-    by_fact: dict[tuple, list[RawObservation]] = {}
+    by_fact: dict[tuple, _Fact] = {}
     for t in tables:  # a summary table and a detail table printing the same fact: one observation
         _merge_one(out, t, by_fact, strict_only=True)
     for p in prose:
