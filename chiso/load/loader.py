@@ -4,8 +4,8 @@
 writer needs (the matcher's aliases and entity kinds, the cross-source check, the catalogue's series),
 so opening a warehouse to export or to check does not import them.
 
-Rows are written with one executemany per table (SQLAlchemy Core `insert` given a list of rows,
-which the driver runs as `executemany`; SQLAlchemy 2.0 "Insert Many Values" behaviour), and each
+Rows are written with one executemany per table, the INSERT compiled once per dialect and run by the
+driver (bulk.py: SQLAlchemy building each row's parameters cost as much as the insert), and each
 query asks once for everything the document needs (the stored values of its criteria, the open
 review items and decisions of its labels, the stored observations a new value disagrees with, the
 ids of its new observations), never once per observation.
@@ -24,6 +24,7 @@ from chiso.checks.cross_source import CODE as CROSS_SOURCE
 from chiso.checks.cross_source import Conflicts, StoredValue, extend_message, find_conflicts
 from chiso.db.catalogue import catalogue, criteria_version, criterion_rows
 from chiso.load import dialect, schema
+from chiso.load.bulk import insert_rows
 from chiso.load.identity import Replaced, place_version, stored_version, supersede
 from chiso.load.migrations import read_meta, write_meta
 from chiso.load.schema import Alias, Document, Observation, ReviewItem, now
@@ -65,6 +66,11 @@ def load_document(engine: Engine, result: FileResult, aliases: dict[tuple[str, s
         return LoadInfo(doc_id, n, placement.replaces, reinstated=stored is not None)
 
 
+# statements built once (SQLAlchemy caches their compiled form; building them costs as much again)
+_REVIVE_DOCUMENT = update(Document).where(Document.id == bindparam("revived_id"))
+_OBSERVATION_IDS = select(Observation.uid, Observation.id).where(Observation.document_id == bindparam("doc_id"))
+
+
 def _document_row(conn: Connection, result: FileResult, key: str, stored: tuple[int, str, str] | None,
                   kept_out_by: Replaced | None = None) -> int:
     """The document's row: new, or the old row of these bytes made current again (a revert); an older
@@ -81,9 +87,9 @@ def _document_row(conn: Connection, result: FileResult, key: str, stored: tuple[
         superseded_by=kept_out_by.document_id if kept_out_by else None,
         supersede_reason=kept_out_by.reason if kept_out_by else None, loaded_at=now())
     if stored is not None:
-        conn.execute(update(Document).where(Document.id == stored[0]).values(**values))
+        conn.execute(_REVIVE_DOCUMENT, {"revived_id": stored[0], **values})
         return stored[0]
-    return conn.execute(insert(Document).values(sha256=result.sha256, **values)).inserted_primary_key[0]
+    return conn.execute(insert(Document), {"sha256": result.sha256, **values}).inserted_primary_key[0]
 
 
 def _observations(conn: Connection, doc_id: int, result: FileResult) -> int:
@@ -95,7 +101,8 @@ def _observations(conn: Connection, doc_id: int, result: FileResult) -> int:
     conflicts = find_conflicts(interp.observations, _stored_values(conn, doc_id, interp.observations), source,
                                meta.province)
     _entities(conn, meta.province, {o.entity for o in interp.observations})
-    rows = [_observation_row(doc_id, meta.province, o, uid)
+    series = _series_of(interp.observations)
+    rows = [_observation_row(doc_id, meta.province, o, uid, series)
             for o, uid in zip(interp.observations, observation_uids(result.sha256, interp.observations), strict=True)]
     ids = _insert_observations(conn, doc_id, rows)
     flags = [_flag_row(doc_id, oid, fl, obs.source.page, obs.source.as_dict())
@@ -106,8 +113,7 @@ def _observations(conn: Connection, doc_id: int, result: FileResult) -> int:
         flags += [_flag_row(doc_id, None, RawFlag("not_understood", f"'{u.text}' in: {u.context[:200]}", "info"),
                             u.source.page, u.source.as_dict()) for u in interp.coverage.unexplained]
     flags += _mark_others(conn, conflicts)
-    if flags:
-        conn.execute(insert(schema.Flag), flags)
+    insert_rows(conn, schema.Flag.__table__, flags)
     return len(rows)
 
 
@@ -120,21 +126,29 @@ def _insert_observations(conn: Connection, doc_id: int, rows: list[dict]) -> lis
     version's observations were deleted when it was superseded)."""
     if not rows:
         return []
-    conn.execute(insert(Observation), rows)
-    by_uid = dict(conn.execute(select(Observation.uid, Observation.id).where(Observation.document_id == doc_id)).all())
+    insert_rows(conn, Observation.__table__, rows)
+    by_uid = dict(conn.execute(_OBSERVATION_IDS, {"doc_id": doc_id}).all())
     if len(by_uid) != len(rows):
         raise RuntimeError(f"document {doc_id}: {len(rows)} observations written, {len(by_uid)} found by uid")
     return [by_uid[r["uid"]] for r in rows]
 
 
+# IS NOT DISTINCT FROM: a document without a province matches the entities stored without one (IS NULL)
+_KNOWN_ENTITIES = select(schema.Entity.name).where(schema.Entity.province.is_not_distinct_from(bindparam("province")))
+
+
 def _entities(conn: Connection, province: str | None, names: set[str]) -> None:
-    have = {r[0] for r in conn.execute(select(schema.Entity.name).where(schema.Entity.province == province))}
+    have = set(conn.execute(_KNOWN_ENTITIES, {"province": province}).scalars())
     new = []
     for entity in sorted(names - have):
         info = classify(entity, province)
         new.append({"name": entity, "kind": info.kind, "province": province, "canonical": info.canonical})
-    if new:
-        conn.execute(insert(schema.Entity), new)
+    insert_rows(conn, schema.Entity.__table__, new)
+
+
+_OPEN_REVIEW_ITEMS = select(ReviewItem.index, ReviewItem.key, ReviewItem.context).where(
+    ReviewItem.status == "open", ReviewItem.key.in_(bindparam("keys", expanding=True)))
+_DECIDED_ALIASES = select(Alias.index, Alias.key, Alias.context).where(Alias.key.in_(bindparam("keys", expanding=True)))
 
 
 def _review_items(conn: Connection, doc_id: int, result: FileResult) -> None:
@@ -144,11 +158,8 @@ def _review_items(conn: Connection, doc_id: int, result: FileResult) -> None:
         return
     wanted = [(r, alias_key(r.index, r.label, r.group)) for r in result.review]
     keys = sorted({k[1] for _, k in wanted})
-    open_keys = {(r[0], r[1], r[2]) for r in conn.execute(
-        select(ReviewItem.index, ReviewItem.key, ReviewItem.context).where(
-            ReviewItem.status == "open", ReviewItem.key.in_(keys)))}
-    decided = {(a[0], a[1], a[2]) for a in conn.execute(
-        select(Alias.index, Alias.key, Alias.context).where(Alias.key.in_(keys)))}
+    open_keys = set(map(tuple, conn.execute(_OPEN_REVIEW_ITEMS, {"keys": keys})))
+    decided = set(map(tuple, conn.execute(_DECIDED_ALIASES, {"keys": keys})))
     new = []
     for request, k in wanted:
         if k in open_keys or k in decided:
@@ -157,26 +168,41 @@ def _review_items(conn: Connection, doc_id: int, result: FileResult) -> None:
         new.append({"kind": "criterion", "index": k[0], "key": k[1], "context": k[2], "label": request.label,
                     "candidates": json.dumps([list(c) for c in request.candidates], ensure_ascii=False),
                     "status": "open", "document_id": doc_id, "created_at": now()})
-    if new:
-        conn.execute(insert(ReviewItem), new)
+    insert_rows(conn, ReviewItem.__table__, new)
+
+
+_STORED_VALUES = (
+    select(Observation.id, Observation.document_id, Observation.index, Observation.year, Observation.province,
+           Observation.entity, Observation.criterion, Observation.value, Observation.decimals,
+           Document.source_file, Document.draft)
+    .join(Document, Document.id == Observation.document_id)
+    .where(Observation.criterion.in_(bindparam("criteria", expanding=True)),
+           Observation.year.in_(bindparam("years", expanding=True)),
+           Observation.entity.in_(bindparam("entities", expanding=True)),
+           Observation.measure == "value", Document.status == "current", Document.id != bindparam("doc_id")))
 
 
 def _stored_values(conn: Connection, doc_id: int, observations: list[RawObservation]) -> list[StoredValue]:
-    """Values other current documents give for the criteria of these observations (one query)."""
-    codes = sorted({o.criterion for o in observations if o.criterion and o.measure == "value"})
-    if not codes:
+    """Values other current documents give for the facts of these observations (one query). Only values
+    of the facts' criteria, years and entities are returned (find_conflicts compares values of one index,
+    year, entity and criterion), not every province's and year's values of the criteria: fewer rows to
+    turn into StoredValues as the warehouse grows."""
+    facts = [o for o in observations if o.criterion and o.measure == "value"]
+    if not facts:
         return []
-    q = (select(Observation.id, Observation.document_id, Observation.index, Observation.year, Observation.province,
-                Observation.entity, Observation.criterion, Observation.value, Observation.decimals,
-                Document.source_file, Document.draft)
-         .join(Document, Document.id == Observation.document_id)
-         .where(Observation.criterion.in_(codes), Observation.measure == "value", Document.status == "current",
-                Document.id != doc_id))
+    rows = conn.execute(_STORED_VALUES, {
+        "criteria": sorted({o.criterion for o in facts}), "years": sorted({o.year for o in facts}),
+        "entities": sorted({o.entity for o in facts}), "doc_id": doc_id}).all()
     return [StoredValue(oid, did, index, year, province, entity, criterion, value, decimals,
                         source + (" (draft)" if draft else ""))
-            for oid, did, index, year, province, entity, criterion, value, decimals, source, draft in conn.execute(q)]
+            for oid, did, index, year, province, entity, criterion, value, decimals, source, draft in rows]
 
 
+_OTHERS = select(Observation.id, Observation.flags, Observation.value).where(
+    Observation.id.in_(bindparam("ids", expanding=True)))
+_THEIR_FLAGS = select(schema.Flag.observation_id, schema.Flag.id, schema.Flag.message).where(
+    schema.Flag.observation_id.in_(bindparam("ids", expanding=True)), schema.Flag.code == CROSS_SOURCE).order_by(
+    schema.Flag.id)
 _SET_MESSAGE = update(schema.Flag.__table__).where(schema.Flag.__table__.c.id == bindparam("flag_id")).values(
     message=bindparam("new_message"))
 _SET_FLAGS = update(Observation.__table__).where(Observation.__table__.c.id == bindparam("obs_id")).values(
@@ -189,11 +215,9 @@ def _mark_others(conn: Connection, conflicts: Conflicts) -> list[dict]:
     oids = list(conflicts.others)
     if not oids:
         return []
-    stored = {r.id: r for r in conn.execute(
-        select(Observation.id, Observation.flags, Observation.value).where(Observation.id.in_(oids)))}
+    stored = {r.id: r for r in conn.execute(_OTHERS, {"ids": oids})}
     existing: dict[int, tuple[int, str]] = {}
-    for r in conn.execute(select(schema.Flag.observation_id, schema.Flag.id, schema.Flag.message).where(
-            schema.Flag.observation_id.in_(oids), schema.Flag.code == CROSS_SOURCE).order_by(schema.Flag.id)):
+    for r in conn.execute(_THEIR_FLAGS, {"ids": oids}):
         existing.setdefault(r.observation_id, (r.id, r.message))
     messages, marks, new_flags = [], [], []
     for oid, (doc_id, sources) in conflicts.others.items():
@@ -244,8 +268,8 @@ def observation_uids(sha256: str, observations: list[RawObservation]) -> list[st
     out = []
     for o in observations:
         s = o.source
-        key = "|".join(str(x) for x in (sha256, o.index, o.year, o.entity, o.label, o.measure, o.survey or "",
-                                        s.kind, s.page, s.table, s.row, s.col, s.block))
+        key = (f"{sha256}|{o.index}|{o.year}|{o.entity}|{o.label}|{o.measure}|{o.survey or ''}|"
+               f"{s.kind}|{s.page}|{s.table}|{s.row}|{s.col}|{s.block}")
         digest = hashlib.sha1(key.encode()).hexdigest()[:16]
         n = seen.get(digest, 0)
         seen[digest] = n + 1
@@ -253,17 +277,24 @@ def observation_uids(sha256: str, observations: list[RawObservation]) -> list[st
     return out
 
 
-def _observation_row(document_id: int, province: str | None, obs: RawObservation, uid: str) -> dict:
+def _series_of(observations: list[RawObservation]) -> dict[tuple[str, str], str]:
+    """The catalogue series of each (index, criterion) of the document, looked up once each."""
+    cat = catalogue()
+    return {key: cat.series(*key) for key in {(o.index, o.criterion) for o in observations if o.criterion}}
+
+
+def _observation_row(document_id: int, province: str | None, obs: RawObservation, uid: str,
+                     series: dict[tuple[str, str], str]) -> dict:
     src = obs.source
     provenance = [src.as_dict()] + [a.as_dict() for a in obs.also_at]
-    return dict(
-        uid=uid, document_id=document_id, index=obs.index, year=obs.year, province=province, entity=obs.entity,
-        criterion=obs.criterion, series=catalogue().series(obs.index, obs.criterion) if obs.criterion else None,
-        label=obs.label, group_label=obs.group, value=obs.value, unit=obs.unit,
-        max=obs.max, rank=obs.rank, rank_of=obs.rank_of, rank_scope=obs.rank_scope, measure=obs.measure,
-        decimals=obs.decimals, change=obs.change, source_kind=src.kind, page=src.page, table_no=src.table,
-        row_no=src.row, col_no=src.col, block_no=src.block,
-        bbox=",".join(f"{v:.1f}" for v in src.bbox) if src.bbox else None,
-        provenance=_to_json(provenance), match_score=obs.match_score,
-        responsible=obs.responsible, ocr_confidence=src.ocr_confidence,
-        flags=";".join(dict.fromkeys(f.code for f in obs.flags)))
+    return {
+        "uid": uid, "document_id": document_id, "index": obs.index, "year": obs.year, "province": province,
+        "entity": obs.entity, "criterion": obs.criterion,
+        "series": series[obs.index, obs.criterion] if obs.criterion else None,
+        "label": obs.label, "group_label": obs.group, "value": obs.value, "unit": obs.unit, "max": obs.max,
+        "rank": obs.rank, "rank_of": obs.rank_of, "rank_scope": obs.rank_scope, "measure": obs.measure,
+        "decimals": obs.decimals, "change": obs.change, "source_kind": src.kind, "page": src.page,
+        "table_no": src.table, "row_no": src.row, "col_no": src.col, "block_no": src.block,
+        "bbox": ",".join(map("{:.1f}".format, src.bbox)) if src.bbox else None,
+        "provenance": _to_json(provenance), "match_score": obs.match_score, "responsible": obs.responsible,
+        "ocr_confidence": src.ocr_confidence, "flags": ";".join(dict.fromkeys(f.code for f in obs.flags))}
