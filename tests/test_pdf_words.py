@@ -18,11 +18,13 @@ from chiso.extract.pdf_words import (
     FAST_GLYPHS,
     PageWords,
     _page_text,
+    body_size,
     cell_text,
     glyph_records,
     group_lines,
     join_words,
     lines_by_baseline,
+    main_size,
     page_words,
     spaced_text,
     words_box,
@@ -143,6 +145,41 @@ def test_the_box_of_words_is_the_one_min_and_max_give_each_value_its_own_object(
     for line in group_lines(page_words(page, height)):
         assert words_box(line) == (min(w["x0"] for w in line), min(w["top"] for w in line),
                                    max(w["x1"] for w in line), max(w["bottom"] for w in line))
+
+
+def _plain_body_size(words: list[dict]) -> float:
+    letters: dict[float, int] = {}
+    for w in words:
+        letters[w["size"]] = letters.get(w["size"], 0) + len(w["text"])
+    halves: dict[float, int] = {}
+    for size, n in letters.items():
+        halves[round(size * 2) / 2] = halves.get(round(size * 2) / 2, 0) + n
+    return max(halves, key=halves.__getitem__) if halves else 12.0
+
+
+def _plain_main_size(row: list[dict]) -> float:
+    weight: dict[float, int] = {}
+    for w in row:
+        weight[round(w["size"], 1)] = weight.get(round(w["size"], 1), 0) + len(w["text"])
+    return max(weight, key=weight.__getitem__)
+
+
+def test_body_and_line_sizes_are_those_of_the_plain_definitions():
+    """A page's body size and a line's main size (compiled where built) against the plain counts: the
+    same value and type (an OCR word's int size, -0.0, ties to even at half points, first on a tie)."""
+    import random
+
+    pick = random.Random(11)
+    sizes = [12.0, 12.05, 11.95, 13.0, 12.25, 12.75, 6.5, 0.0, -0.0, -0.2, 12, 13, 2.5, 3.5]
+    for _ in range(20000):
+        words = [{"size": pick.choice(sizes), "text": "x" * pick.randint(0, 5)} for _ in range(pick.randint(0, 6))]
+        for got, want in [(body_size(words), _plain_body_size(words))] + \
+                ([(main_size(words), _plain_main_size(words))] if words else []):
+            assert (got, type(got), str(got)) == (want, type(want), str(want))
+    page, height = next(_pages("sonla-sipas-2023.pdf"))
+    words = page_words(page, height)
+    assert body_size(words) == _plain_body_size(words) == 13.0
+    assert [main_size(line) for line in group_lines(words)] == [_plain_main_size(line) for line in group_lines(words)]
 
 
 def test_letters_stored_after_their_line_are_read_where_they_are_printed():

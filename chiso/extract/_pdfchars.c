@@ -696,6 +696,124 @@ done:
     return out;
 }
 
+/* pdf_words.main_size's common case: every word of the line in one size (compared as Python's
+ * != compares floats) gives round(size, 1), Python's round of the word's own object. None for a
+ * line of several sizes (the Python definition weighs them) or words that are not dicts. */
+static PyObject *uniform_size(PyObject *self, PyObject *arg) {
+    PyObject *seq = PySequence_Fast(arg, "uniform_size: a list of words");
+    if (!seq)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    PyObject *out = NULL, *first = NULL;
+    double value = 0.0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!PyDict_Check(items[k]))
+            goto none;
+        PyObject *v = PyDict_GetItemWithError(items[k], KEY_SIZE);
+        if (!v) {
+            if (PyErr_Occurred())
+                goto done;
+            goto none;
+        }
+        if (!PyFloat_CheckExact(v))
+            goto none;  /* an OCR word's int, or another type: Python compares */
+        double d = PyFloat_AS_DOUBLE(v);
+        if (k == 0) {
+            first = v;
+            value = d;
+        } else if (d != value) {
+            goto none;
+        }
+    }
+    if (!first || value != value)
+        goto none;
+    out = PyObject_CallFunction(ROUND, "Oi", first, 1);
+    goto done;
+none:
+    out = Py_None;
+    Py_INCREF(out);
+done:
+    Py_DECREF(seq);
+    return out;
+}
+
+/* pdf_words.body_size: the size (to half a point) that carries most letters of the page, the first
+ * such on a tie; 12.0 without words. Sizes are grouped as printed, in order of first use, then by
+ * their half point (Python's round: ties to even). None where a word is not a dict of a float size
+ * and a str text, or a size is not finite (the Python definition decides). */
+static PyObject *body_size(PyObject *self, PyObject *arg) {
+    PyObject *seq = PySequence_Fast(arg, "body_size: a list of words");
+    if (!seq)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    PyObject *out = NULL;
+    double *size = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof *size);
+    Py_ssize_t *letters = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof *letters);
+    Py_ssize_t groups = 0;
+    if (!size || !letters) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!PyDict_Check(items[k]))
+            goto none;
+        PyObject *v = PyDict_GetItemWithError(items[k], KEY_SIZE);
+        PyObject *t = v ? PyDict_GetItemWithError(items[k], KEY_TEXT) : NULL;
+        if (!v || !t) {
+            if (PyErr_Occurred())
+                goto done;
+            goto none;
+        }
+        if (!PyFloat_CheckExact(v) || !PyUnicode_Check(t) || !isfinite(PyFloat_AS_DOUBLE(v))
+            || fabs(PyFloat_AS_DOUBLE(v)) > 1e15)
+            goto none;
+        double d = PyFloat_AS_DOUBLE(v);
+        Py_ssize_t g = 0;
+        while (g < groups && size[g] != d)
+            g++;
+        if (g == groups) {
+            size[groups] = d;
+            letters[groups++] = 0;
+        }
+        letters[g] += PyUnicode_GET_LENGTH(t);
+    }
+    if (groups == 0) {
+        out = PyFloat_FromDouble(12.0);
+        goto done;
+    }
+    /* by half point, in order of first use (reuse the arrays: halves never outnumber sizes) */
+    Py_ssize_t halves = 0;
+    for (Py_ssize_t g = 0; g < groups; g++) {
+        double half = (rint(size[g] * 2) + 0.0) / 2;  /* + 0.0: Python rounds to an int, which has no -0 */
+        Py_ssize_t h = 0;
+        while (h < halves && size[h] != half)
+            h++;
+        Py_ssize_t count = letters[g];
+        if (h == halves) {
+            size[halves] = half;
+            letters[halves++] = count;
+        } else {
+            letters[h] += count;
+        }
+    }
+    Py_ssize_t best = 0;
+    for (Py_ssize_t h = 1; h < halves; h++)
+        if (letters[h] > letters[best])
+            best = h;
+    out = PyFloat_FromDouble(size[best]);
+    goto done;
+none:
+    out = Py_None;
+    Py_INCREF(out);
+done:
+    PyMem_Free(size);
+    PyMem_Free(letters);
+    Py_DECREF(seq);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"char_records", char_records, METH_VARARGS,
      "char_records(text_page, n, loose_box, char_origin, text_object, font_size, font_weight, object_font) -> "
@@ -712,6 +830,10 @@ static PyMethodDef methods[] = {
     {"words_box", words_box, METH_O,
      "words_box(words) -> (x0, top, x1, bottom) (pdf_words.words_box), or None for words that are not dicts "
      "of real numbers, or none."},
+    {"uniform_size", uniform_size, METH_O,
+     "uniform_size(words) -> round(size, 1) where every word has the same float size, else None."},
+    {"body_size", body_size, METH_O,
+     "body_size(words) -> float (pdf_words.body_size), or None for words it leaves to Python."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pdfchars",

@@ -26,7 +26,7 @@ from chiso.extract.pdf_lines import page_edges
 from chiso.extract.pdf_masthead import split_masthead
 from chiso.extract.pdf_ruled import ruled_tables
 from chiso.extract.pdf_stitch import continues, continues_paragraph, stitch
-from chiso.extract.pdf_words import group_lines, join_words, page_words, words_box
+from chiso.extract.pdf_words import body_size, group_lines, join_words, main_size, page_words, words_box
 from chiso.extract.settings import DEFAULT, PdfSettings
 from chiso.model import BBox, ExtractedDocument, ExtractionError, Table, TextBlock
 from chiso.normalize.legacy_fonts import decode_pdf_words
@@ -51,43 +51,15 @@ class _Line:
     numbers: dict[str, float] | None = None  # OCR: each number's confidence (ocr_numbers.number_confidences)
 
 
-def _body_size(words: list[dict]) -> float:
-    """The size (to half a point) that carries most letters of the page (the first such on a tie)."""
-    letters: dict[float, int] = {}  # by the size as printed (few per page), then rounded in order of first use
-    for w in words:
-        size = w["size"]
-        letters[size] = letters.get(size, 0) + len(w["text"])
-    sizes: dict[float, int] = {}
-    for size, n in letters.items():
-        half = round(size * 2) / 2
-        sizes[half] = sizes.get(half, 0) + n
-    return max(sizes, key=sizes.__getitem__) if sizes else 12.0
-
-
 def _drop_superscripts(row: list[dict], small_ratio: float) -> list[dict]:
     """Footnote markers: small digits in a line of body-sized words."""
-    main = _main_size(row)
+    main = main_size(row)
     return [w for w in row if not (w["size"] < small_ratio * main and _SUPERSCRIPT.fullmatch(w["text"]))] or row
-
-
-def _main_size(row: list[dict]) -> float:
-    """The font size that carries most of the line's letters (the first such size on a tie)."""
-    first = row[0]["size"]
-    for w in row:
-        if w["size"] != first:
-            break
-    else:  # most lines: one size
-        return round(first, 1)
-    weight: dict[float, int] = {}
-    for w in row:
-        size = round(w["size"], 1)
-        weight[size] = weight.get(size, 0) + len(w["text"])
-    return max(weight, key=weight.__getitem__)  # the first of the heaviest, as Counter.most_common(1)
 
 
 def _line(row: list[dict]) -> _Line:
     x0, top, x1, bottom = words_box(row)
-    return _Line(nfc(join_words(row)), x0, x1, top, bottom, _main_size(row), all(w.get("bold") for w in row),
+    return _Line(nfc(join_words(row)), x0, x1, top, bottom, main_size(row), all(w.get("bold") for w in row),
                  number_confidences(row))
 
 
@@ -256,9 +228,8 @@ def _split_footnotes(rows: list[list[dict]], boxes: list, rule: float | None, se
     if rule is not None:
         body = [r for r in rows if words_box(r)[1] < rule]
         return body, [], [_line(r) for r in rows if words_box(r)[1] >= rule]
-    body_size = _body_size([w for r in rows for w in r])
-    smallest_body = settings.small_print_ratio * body_size
-    is_body = [_main_size(r) >= smallest_body for r in rows]
+    smallest_body = settings.small_print_ratio * body_size([w for r in rows for w in r])
+    is_body = [main_size(r) >= smallest_body for r in rows]
     body = [r for r, b in zip(rows, is_body, strict=True) if b]
     small = [_line(r) for r, b in zip(rows, is_body, strict=True) if not b]
     lowest = max([words_box(r)[3] for r in body] + [b[3] for b in boxes], default=0)

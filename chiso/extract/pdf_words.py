@@ -388,6 +388,45 @@ def spaced_text(line: list[dict]) -> str:
     return text
 
 
+def body_size(words: list[dict]) -> float:
+    """The size (to half a point) that carries most letters of the page (the first such on a tie):
+    in the compiled module where built (the Python below is the definition, and the path for sizes
+    that are not finite floats)."""
+    if _pdfchars is not None:
+        size = _pdfchars.body_size(words)
+        if size is not None:
+            return size
+    letters: dict[float, int] = {}  # by the size as printed (few per page), then rounded in order of first use
+    for w in words:
+        size = w["size"]
+        letters[size] = letters.get(size, 0) + len(w["text"])
+    sizes: dict[float, int] = {}
+    for size, n in letters.items():
+        half = round(size * 2) / 2
+        sizes[half] = sizes.get(half, 0) + n
+    return max(sizes, key=sizes.__getitem__) if sizes else 12.0
+
+
+def main_size(row: list[dict]) -> float:
+    """The font size that carries most of the line's letters (the first such size on a tie). Most
+    lines have one size: the compiled module answers those where built."""
+    if _pdfchars is not None:
+        size = _pdfchars.uniform_size(row)
+        if size is not None:
+            return size
+    first = row[0]["size"]
+    for w in row:
+        if w["size"] != first:
+            break
+    else:  # most lines: one size
+        return round(first, 1)
+    weight: dict[float, int] = {}
+    for w in row:
+        size = round(w["size"], 1)
+        weight[size] = weight.get(size, 0) + len(w["text"])
+    return max(weight, key=weight.__getitem__)  # the first of the heaviest, as Counter.most_common(1)
+
+
 def words_box(words: list[dict]) -> tuple[float, float, float, float]:
     """(x0, top, x1, bottom) around words: each the word's own value (an OCR word's int stays an int),
     as min() and max() choose them (the compiled module where built; a row's box is asked by several
