@@ -7,4 +7,6 @@ the install goes on and chiso reads glyphs through ctypes instead (the same reco
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("chiso.extract._pdfchars", ["chiso/extract/_pdfchars.c"], optional=True)])
+# -ffp-contract=off: no fused multiply-add, so a rule's coordinates are the doubles Python computes
+setup(ext_modules=[Extension("chiso.extract._pdfchars", ["chiso/extract/_pdfchars.c"], optional=True,
+                             extra_compile_args=["-ffp-contract=off"])])

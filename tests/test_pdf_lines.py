@@ -24,6 +24,7 @@ from chiso.extract.pdf_lines import (
     SNAP,
     find_tables,
     page_edges,
+    page_segments,
     tables_from_edges,
 )
 from chiso.extract.pdf_lines import _path_objects as path_objects
@@ -73,6 +74,23 @@ def test_every_repo_pdf_page_same_cells_in_same_order_as_pdfplumber_functions():
     assert cells > 3000  # the fixtures' ruled tables were compared, not only empty pages
 
 
+def test_the_compiled_rule_walk_gives_the_segments_of_the_ctypes_definition():
+    """Every page of the repo's PDFs (and the form XObject pages below): the same segments, bit for
+    bit, in the same order, from one compiled call as from the ctypes calls object by object."""
+    from chiso.extract.pdf_lines import _pdfchars
+
+    if _pdfchars is None:
+        pytest.skip("chiso/extract/_pdfchars.c was not built (no C compiler at install)")
+    segments = 0
+    for name in REPO_PDFS:
+        doc = pdfium.PdfDocument(str(ROOT / name))
+        for i in range(len(doc)):
+            fast, slow = page_segments(doc[i], compiled=True), page_segments(doc[i], compiled=False)
+            assert fast == slow
+            segments += len(fast)
+    assert segments > 1000
+
+
 def test_rules_drawn_inside_a_form_xobject_are_found_as_pypdfium2_walks_them():
     """A page that draws another page as a Form XObject has the same rules and tables; a form
     inside that form is not opened (pypdfium2's `get_objects(max_depth=2)`)."""
@@ -90,6 +108,7 @@ def test_rules_drawn_inside_a_form_xobject_are_found_as_pypdfium2_walks_them():
     assert [t.cells for t in find_tables(as_form, height)] == [t.cells for t in find_tables(drawn, height)]
     assert page_edges(nested, height) == []
     for page in (drawn, as_form, nested):
+        assert page_segments(page, compiled=True) == page_segments(page, compiled=False)
         theirs = list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2))
         assert [h.value for h in path_objects(page)] == [ctypes.cast(o.raw, ctypes.c_void_p).value for o in theirs]
 

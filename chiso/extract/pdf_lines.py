@@ -32,6 +32,11 @@ import pypdfium2.raw as pdfium_c
 from chiso.extract.pdf_words import raw_function
 from chiso.model import BBox
 
+try:  # the compiled loop (setup.py builds it; optional: without it the ctypes calls below do the same)
+    from chiso.extract import _pdfchars
+except ImportError:  # pragma: no cover - depends on the install
+    _pdfchars = None
+
 SNAP = JOIN = INTERSECT = 3  # pdfplumber's defaults
 MIN_EDGE = 3
 AXIS_TOLERANCE = 1.0  # a segment within 1 pt of horizontal/vertical is a rule
@@ -55,6 +60,24 @@ _segment_type = raw_function(pdfium_c.FPDFPathSegment_GetType)
 _segment_close = raw_function(pdfium_c.FPDFPathSegment_GetClose)
 _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 _MOVETO, _LINETO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+_PATH_FUNCTIONS = tuple(ctypes.cast(f, ctypes.c_void_p).value or 0 for f in (
+    pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFFormObj_CountObjects,
+    pdfium_c.FPDFFormObj_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix,
+    pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint,
+    pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose))
+
+
+def page_segments(page: pdfium.PdfPage, max_depth: int = 2, compiled: bool = _pdfchars is not None
+                  ) -> list[tuple[float, float, float, float]]:
+    """The straight segments of the page's path objects and of the forms it draws, in drawing
+    order: one call to the compiled module where built (the same pdfium calls), else `_segments`
+    of each of `_path_objects` (the definition; it also raises where pdfium fails to give an object)."""
+    if compiled:
+        handle = ctypes.cast(page.raw, ctypes.c_void_p).value or 0
+        segments = _pdfchars.page_segments(handle, max_depth, _PATH_FUNCTIONS, (_PATH, _FORM, _MOVETO, _LINETO))
+        if segments is not None:
+            return segments
+    return [seg for obj in _path_objects(page, max_depth) for seg in _segments(obj)]
 
 
 def _path_objects(page: pdfium.PdfPage, max_depth: int = 2) -> list[_Handle]:
@@ -122,18 +145,17 @@ def _segments(obj: _Handle) -> list[tuple[float, float, float, float]]:
 def page_edges(page: pdfium.PdfPage, height: float) -> list[dict]:
     """Horizontal and vertical rules of a page as pdfplumber edge dicts (top-left origin)."""
     edges: list[dict] = []
-    for obj in _path_objects(page):
-        for x0, y0, x1, y1 in _segments(obj):
-            if abs(y0 - y1) <= AXIS_TOLERANCE and abs(x1 - x0) > AXIS_TOLERANCE:
-                left, right = sorted((x0, x1))
-                top = height - (y0 + y1) / 2
-                edges.append({"x0": left, "x1": right, "top": top, "bottom": top, "width": right - left,
-                              "height": 0.0, "orientation": "h", "object_type": "line"})
-            elif abs(x0 - x1) <= AXIS_TOLERANCE and abs(y1 - y0) > AXIS_TOLERANCE:
-                lo, hi = sorted((height - y0, height - y1))
-                x = (x0 + x1) / 2
-                edges.append({"x0": x, "x1": x, "top": lo, "bottom": hi, "width": 0.0, "height": hi - lo,
-                              "orientation": "v", "object_type": "line"})
+    for x0, y0, x1, y1 in page_segments(page):
+        if abs(y0 - y1) <= AXIS_TOLERANCE and abs(x1 - x0) > AXIS_TOLERANCE:
+            left, right = sorted((x0, x1))
+            top = height - (y0 + y1) / 2
+            edges.append({"x0": left, "x1": right, "top": top, "bottom": top, "width": right - left,
+                          "height": 0.0, "orientation": "h", "object_type": "line"})
+        elif abs(x0 - x1) <= AXIS_TOLERANCE and abs(y1 - y0) > AXIS_TOLERANCE:
+            lo, hi = sorted((height - y0, height - y1))
+            x = (x0 + x1) / 2
+            edges.append({"x0": x, "x1": x, "top": lo, "bottom": hi, "width": 0.0, "height": hi - lo,
+                          "orientation": "v", "object_type": "line"})
     return edges
 
 
