@@ -146,6 +146,46 @@ def test_k_disagreeing_documents_give_k_conflict_flags_not_pairs(tmp_path, k):
     assert sorted(m.count(".docx") for m in flags) == [k - 1] * k  # each names the other k−1 documents
 
 
+def test_agreeing_documents_raise_nothing_and_one_that_disagrees_names_them_all(tmp_path):
+    """Five reports agree (the loader asks only their distinct values, one row); a sixth prints another
+    figure: it is flagged naming all five, and each of the five names it."""
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    for i in range(5):
+        _disagreeing_report(tmp_path / f"same-{i}.docx", 200 + i, "80,25")
+        assert wh.load(process_file(tmp_path / f"same-{i}.docx")) == 1
+    with wh.engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM flag WHERE code = 'cross_source_conflict'")).scalar() == 0
+    _disagreeing_report(tmp_path / "other.docx", 300, "80,95")
+    assert wh.load(process_file(tmp_path / "other.docx")) == 1
+    with wh.engine.connect() as c:
+        flags = c.execute(text("SELECT d.source_file, f.message FROM flag f JOIN document d ON d.id = f.document_id "
+                               "WHERE f.code = 'cross_source_conflict' ORDER BY d.source_file")).all()
+    assert [f for f, _ in flags] == ["other.docx"] + [f"same-{i}.docx" for i in range(5)]
+    assert all(f"same-{i}.docx" in flags[0][1] for i in range(5))
+    assert all("80.95 in other.docx" in message for _, message in flags[1:])
+
+
+def test_disagrees_is_find_conflicts_asked_without_flagging():
+    """The loader's first question (distinct values) answers as find_conflicts would flag, on values around
+    the printed precision's tolerance."""
+    import random
+
+    from chiso.checks.cross_source import StoredValue, disagrees, find_conflicts
+    from chiso.model import RawObservation, Source
+
+    pick = random.Random(5)
+    for _ in range(2000):
+        obs = [RawObservation(index="sipas", year=2024, entity="Điện Biên", label="x", criterion="sipas.total", unit="%",
+                              value=pick.choice([80.2, 80.25, 80.3, 80.0]), decimals=pick.choice([0, 1, 2]),
+                              source=Source(kind="text", page=1))]
+        stored = [StoredValue(k, k, "sipas", 2024, "Điện Biên", pick.choice(["Điện Biên", "Sơn La"]), "sipas.total",
+                              pick.choice([80.2, 80.25, 80.3, 79.7]), pick.choice([0, 1, 2]), f"s{k}")
+                  for k in range(pick.randint(0, 3))]
+        values = {(s.index, s.year, s.province, s.entity, s.criterion, s.value, s.decimals) for s in stored}
+        asked = disagrees(obs, values, "Điện Biên")
+        assert asked == bool(find_conflicts(obs, stored, "new.docx", "Điện Biên").others)
+
+
 def _agencies_decision(path, province: str, number: int, values: tuple[str, str]) -> None:
     """A province's decision on its own satisfaction survey of its agencies (a ruled table)."""
     d = docx.Document()

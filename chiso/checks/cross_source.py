@@ -10,6 +10,7 @@ Tolerances follow the printed precision, so rounding never raises a flag.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from chiso.match.entities import classify
@@ -51,6 +52,24 @@ def place_of(entity: str, province: str | None) -> str | None:
     document (every province has a 'Sở Tài nguyên và Môi trường', and two such are two facts); a
     province's or the country's figure is the same fact whichever document prints it."""
     return None if classify(entity, province).kind in ("province", "national") else province
+
+
+def disagrees(observations: list[RawObservation], values: Iterable[tuple], province: str | None = None) -> bool:
+    """Would `find_conflicts` flag any of these observations against these values? `values`: the distinct
+    (index, year, province, entity, criterion, value, decimals) other documents give, the same keys and
+    tolerances: k copies that agree are k rows a value of each fact, and asking this first spares the
+    loader fetching each copy's observations (one load would cost more with every copy loaded before)."""
+    by_fact: dict[tuple, list[tuple[float, int]]] = {}
+    for index, year, their_province, entity, criterion, value, decimals in values:
+        by_fact.setdefault((index, year, place_of(entity, their_province), entity, criterion), []).append(
+            (value, decimals))
+    for obs in observations:
+        if obs.measure != "value" or not obs.criterion:
+            continue
+        key = (obs.index, obs.year, place_of(obs.entity, province), obs.entity, obs.criterion)
+        if any(abs(value - obs.value) > _tolerance(decimals, obs.decimals) for value, decimals in by_fact.get(key, ())):
+            return True
+    return False
 
 
 def find_conflicts(observations: list[RawObservation], stored: list[StoredValue], source: str,

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
 from chiso.checks.cross_source import CODE as CROSS_SOURCE
-from chiso.checks.cross_source import Conflicts, StoredValue, extend_message, find_conflicts
+from chiso.checks.cross_source import Conflicts, StoredValue, disagrees, extend_message, find_conflicts
 from chiso.db.catalogue import catalogue, criteria_version, criterion_rows
 from chiso.load import dialect, schema
 from chiso.load.bulk import insert_rows
@@ -92,14 +92,27 @@ def _document_row(conn: Connection, result: FileResult, key: str, stored: tuple[
     return conn.execute(insert(Document), {"sha256": result.sha256, **values}).inserted_primary_key[0]
 
 
+def _disagreeing_values(conn: Connection, doc_id: int, observations: list[RawObservation],
+                        province: str | None) -> list[StoredValue]:
+    """The stored values `find_conflicts` needs: none when the distinct values other current documents give
+    for these facts all agree with this document's (the common case: copies, twins, re-publications), else
+    every such observation. The distinct values are one row a value, however many copies print it."""
+    params = _fact_filter(observations, doc_id)
+    if params is None:
+        return []
+    if not disagrees(observations, conn.execute(_STORED_DISTINCT, params), province):
+        return []
+    return _stored_values(conn, params)
+
+
 def _observations(conn: Connection, doc_id: int, result: FileResult) -> int:
     """Observations, their flags, conflicts with other documents and the numbers not understood."""
     interp = result.interpretation
     assert interp is not None and result.sha256
     meta = interp.meta
     source = Path(result.path).name + (" (draft)" if meta.draft else "")
-    conflicts = find_conflicts(interp.observations, _stored_values(conn, doc_id, interp.observations), source,
-                               meta.province)
+    conflicts = find_conflicts(interp.observations, _disagreeing_values(conn, doc_id, interp.observations,
+                                                                        meta.province), source, meta.province)
     _entities(conn, meta.province, {o.entity for o in interp.observations})
     series = _series_of(interp.observations)
     rows = [_observation_row(doc_id, meta.province, o, uid, series)
@@ -171,28 +184,37 @@ def _review_items(conn: Connection, doc_id: int, result: FileResult) -> None:
     insert_rows(conn, ReviewItem.__table__, new)
 
 
+# the values other current documents give for a document's facts (its criteria, years and entities)
+_FACTS_OF_OTHERS = (Observation.criterion.in_(bindparam("criteria", expanding=True)),
+                    Observation.year.in_(bindparam("years", expanding=True)),
+                    Observation.entity.in_(bindparam("entities", expanding=True)),
+                    Observation.measure == "value", Document.status == "current", Document.id != bindparam("doc_id"))
 _STORED_VALUES = (
     select(Observation.id, Observation.document_id, Observation.index, Observation.year, Observation.province,
            Observation.entity, Observation.criterion, Observation.value, Observation.decimals,
            Document.source_file, Document.draft)
-    .join(Document, Document.id == Observation.document_id)
-    .where(Observation.criterion.in_(bindparam("criteria", expanding=True)),
-           Observation.year.in_(bindparam("years", expanding=True)),
-           Observation.entity.in_(bindparam("entities", expanding=True)),
-           Observation.measure == "value", Document.status == "current", Document.id != bindparam("doc_id")))
+    .join(Document, Document.id == Observation.document_id).where(*_FACTS_OF_OTHERS))
+_FACT_COLUMNS = (Observation.index, Observation.year, Observation.province, Observation.entity, Observation.criterion,
+                 Observation.value, Observation.decimals)
+_STORED_DISTINCT = (select(*_FACT_COLUMNS).join(Document, Document.id == Observation.document_id)
+                    .where(*_FACTS_OF_OTHERS).group_by(*_FACT_COLUMNS))
 
 
-def _stored_values(conn: Connection, doc_id: int, observations: list[RawObservation]) -> list[StoredValue]:
+def _fact_filter(observations: list[RawObservation], doc_id: int) -> dict | None:
+    """The query parameters for the stored values of these observations' facts (None: no fact to ask)."""
+    facts = [o for o in observations if o.criterion and o.measure == "value"]
+    if not facts:
+        return None
+    return {"criteria": sorted({o.criterion for o in facts}), "years": sorted({o.year for o in facts}),
+            "entities": sorted({o.entity for o in facts}), "doc_id": doc_id}
+
+
+def _stored_values(conn: Connection, params: dict) -> list[StoredValue]:
     """Values other current documents give for the facts of these observations (one query). Only values
     of the facts' criteria, years and entities are returned (find_conflicts compares values of one index,
     year, entity and criterion), not every province's and year's values of the criteria: fewer rows to
     turn into StoredValues as the warehouse grows."""
-    facts = [o for o in observations if o.criterion and o.measure == "value"]
-    if not facts:
-        return []
-    rows = conn.execute(_STORED_VALUES, {
-        "criteria": sorted({o.criterion for o in facts}), "years": sorted({o.year for o in facts}),
-        "entities": sorted({o.entity for o in facts}), "doc_id": doc_id}).all()
+    rows = conn.execute(_STORED_VALUES, params).all()
     return [StoredValue(oid, did, index, year, province, entity, criterion, value, decimals,
                         source + (" (draft)" if draft else ""))
             for oid, did, index, year, province, entity, criterion, value, decimals, source, draft in rows]
