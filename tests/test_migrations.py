@@ -79,3 +79,21 @@ def test_a_warehouse_from_before_versions_gets_its_missing_columns_and_keeps_its
     assert _sql(db_url, "SELECT value FROM chiso_meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     # the added NOT NULL column got the model's default in the rows already there
     assert _sql(db_url, "SELECT sha256, source_kind, n_numbers FROM document") == [("ab", "report", None)]
+
+
+def test_an_index_added_to_the_model_is_made_at_the_next_writable_open_without_a_version(db_url):
+    """A warehouse made before `ix_observation_fact` (the loader's cross-source question) gets it when next
+    opened to write; its rows stay and its schema version does not change (a read-only open needs no index)."""
+    wh = Warehouse(db_url)
+    wh.start_run("before the index")
+    wh.engine.dispose()
+    _sql(db_url, "DROP INDEX ix_observation_fact", "DELETE FROM chiso_meta WHERE key = 'indexes'")
+    engine = create_engine(engine_url(db_url))
+    assert "ix_observation_fact" not in {i["name"] for i in inspect(engine).get_indexes("observation")}
+    engine.dispose()
+    wh = Warehouse(db_url)
+    indexes = {i["name"]: i["column_names"] for i in inspect(wh.engine).get_indexes("observation")}
+    wh.engine.dispose()
+    assert indexes["ix_observation_fact"] == ["criterion", "entity", "year"]
+    assert _sql(db_url, "SELECT args FROM ingest_run") == [("before the index",)]
+    assert _sql(db_url, "SELECT value FROM chiso_meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]

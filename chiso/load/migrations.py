@@ -71,11 +71,28 @@ def ensure_schema(conn: Connection) -> int:
             for sql in MIGRATIONS[version]:
                 conn.execute(text(sql))
     _tables().create_all(conn)
+    indexes = _indexes_hash()
+    if found is not None and read_meta(conn, "indexes") != indexes:
+        _create_missing_indexes(conn)
     views = _views_hash()
     if upgrade or found is None or read_meta(conn, "views") != views:
         create_views(conn)
-    write_meta(conn, {"schema_version": str(SCHEMA_VERSION), "views": views})
+    write_meta(conn, {"schema_version": str(SCHEMA_VERSION), "views": views, "indexes": indexes})
     return found or 0
+
+
+def _indexes_hash() -> str:
+    """The indexes the model declares: a warehouse made before one was added gets it at its next writable
+    open (an index changes no column, so it needs no schema version: a read-only open works without it)."""
+    spec = sorted(f"{t.name}.{i.name}({','.join(c.name for c in i.columns)})"
+                  for t in _tables().sorted_tables for i in t.indexes)
+    return hashlib.sha256("\n".join(spec).encode()).hexdigest()[:16]
+
+
+def _create_missing_indexes(conn: Connection) -> None:
+    for table in _tables().sorted_tables:
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
 
 
 def _tables() -> MetaData:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -68,6 +68,9 @@ class Document(SQLModel, table=True):
 
 
 class Observation(SQLModel, table=True):
+    # a fact's values in other documents (the loader's cross-source question, asked for every document):
+    # found by criterion, entity and year together, not by scanning a whole year of the warehouse
+    __table_args__ = (Index("ix_observation_fact", "criterion", "entity", "year"),)
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(default="", index=True)  # stable id: the same for the same document ingested again
     document_id: int = Field(foreign_key="document.id", index=True)
@@ -75,7 +78,7 @@ class Observation(SQLModel, table=True):
     year: int = Field(index=True)
     province: str | None = None
     entity: str = Field(index=True)
-    criterion: str | None = Field(default=None, index=True)
+    criterion: str | None = None  # indexed first in ix_observation_fact (a prefix serves criterion alone)
     series: str | None = Field(default=None, index=True)  # newest code of the criterion (crosswalk)
     label: str = ""
     group_label: str | None = None
