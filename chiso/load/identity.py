@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from chiso.load import schema
@@ -70,24 +70,33 @@ class Placement:
     kept_out_by: Replaced | None = None
 
 
+# built once with bound parameters (a query built per call cost more Python than the query itself)
+_COLUMNS = (Document.id, Document.source_key, Document.sha256, Document.province, Document.number,
+            Document.indices, Document.file_mtime)
+_AT_PATH = select(*_COLUMNS).where(Document.source_key == bindparam("source_key"), Document.status == "current",
+                                   Document.sha256 != bindparam("sha256"))
+_SAME_NUMBERED = select(*_COLUMNS).where(
+    Document.issuer == bindparam("issuer"), Document.doc_type == bindparam("doc_type"),
+    Document.number == bindparam("number"), Document.date == bindparam("date"), Document.status == "current",
+    Document.sha256 != bindparam("sha256"), Document.source_kind == bindparam("source_kind"),
+    Document.format == bindparam("format"))
+_BY_SHA256 = select(Document.id, Document.status, Document.source_key).where(Document.sha256 == bindparam("sha256"))
+
+
 def place_version(conn: Connection, source_key: str, meta: DocumentMeta, sha256: str, fmt: str,
                   mtime: float | None) -> Placement:
     """The new version's place in the history: at its path it replaces the current bytes there (the file
     on disk is the truth of its place, so old bytes put back are a revert); the same numbered document
     elsewhere in the same format is one document too (a DOCX and the PDF made from it are two renditions,
     both kept), and of its copies the newest file is current, whatever order they were read in."""
-    cols = (Document.id, Document.source_key, Document.sha256, Document.province, Document.number,
-            Document.indices, Document.file_mtime)
-    at_path = conn.execute(select(*cols).where(
-        Document.source_key == source_key, Document.status == "current", Document.sha256 != sha256)).all()
+    at_path = conn.execute(_AT_PATH, {"source_key": source_key, "sha256": sha256}).all()
     out = [Replaced(r.id, r.source_key, r.sha256, f"new version at {source_key}") for r in at_path
            if not _plainly_differ(r, meta)]
     if out or not same_document_by_metadata(meta):
         return Placement(out)
-    same = conn.execute(select(*cols).where(and_(
-        Document.issuer == meta.issuer, Document.doc_type == meta.doc_type, Document.number == meta.number,
-        Document.date == meta.date, Document.status == "current", Document.sha256 != sha256,
-        Document.source_kind == meta.source_kind, Document.format == fmt))).all()
+    same = conn.execute(_SAME_NUMBERED, {"issuer": meta.issuer, "doc_type": meta.doc_type, "number": meta.number,
+                                         "date": meta.date, "sha256": sha256, "source_kind": meta.source_kind,
+                                         "format": fmt}).all()
     reason = f"the same document ({meta.number}, {meta.date})"
     newer = [r for r in same if _newer((r.file_mtime, r.source_key), (mtime, source_key))]
     if newer:
@@ -110,6 +119,5 @@ def supersede(conn: Connection, replaced: list[Replaced], by: int) -> None:
 
 def stored_version(conn: Connection, sha256: str) -> tuple[int, str, str] | None:
     """(id, status, source_key) of the row holding these bytes, if any."""
-    row = conn.execute(select(Document.id, Document.status, Document.source_key).where(
-        Document.sha256 == sha256)).first()
+    row = conn.execute(_BY_SHA256, {"sha256": sha256}).first()
     return (row.id, row.status, row.source_key) if row else None

@@ -37,19 +37,21 @@ CATALOGUE_META = "catalogue"  # chiso_meta key: the criteria_version() the crite
 _to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False), one encoder
 
 
-def load_document(engine: Engine, result: FileResult, aliases: dict[tuple[str, str, str], str]) -> LoadInfo | None:
+def load_document(engine: Engine, result: FileResult) -> LoadInfo | None:
     """Load one interpreted document in one transaction, replacing the versions it supersedes.
 
     Matching and checks were done by the worker; here reviewed aliases decided since are
-    applied, conflicts with other documents are found, and rows are written in bulk.
+    applied (read in the load's own transaction), conflicts with other documents are found,
+    and rows are written in bulk.
     """
     assert result.interpretation is not None and result.sha256
     interp = result.interpretation
     key = result.source_key or Path(result.path).name
-    if aliases:
-        apply_aliases(interp, aliases)
     with engine.begin() as conn:
         dialect.serialize_load(conn)  # PostgreSQL: one load at a time across machines (dialect.py)
+        aliases = {(index, k, context): target for index, k, context, target in conn.execute(_ALIASES)}
+        if aliases:
+            apply_aliases(interp, aliases)
         stored = stored_version(conn, result.sha256)
         if stored is not None and stored[1] == "current":
             return None  # loaded meanwhile by another process (or the same bytes at another place)
@@ -189,6 +191,7 @@ _FACTS_OF_OTHERS = (Observation.criterion.in_(bindparam("criteria", expanding=Tr
                     Observation.year.in_(bindparam("years", expanding=True)),
                     Observation.entity.in_(bindparam("entities", expanding=True)),
                     Observation.measure == "value", Document.status == "current", Document.id != bindparam("doc_id"))
+_ALIASES = select(Alias.index, Alias.key, Alias.context, Alias.target)
 _STORED_VALUES = (
     select(Observation.id, Observation.document_id, Observation.index, Observation.year, Observation.province,
            Observation.entity, Observation.criterion, Observation.value, Observation.decimals,

@@ -148,7 +148,7 @@ class Warehouse:
         (chiso/load/loader.py); reviewed aliases decided since it was read are applied first."""
         from chiso.load.loader import load_document
 
-        return load_document(self.engine, result, self.aliases())
+        return load_document(self.engine, result)
 
 
 def _require_writable(url: str) -> None:
