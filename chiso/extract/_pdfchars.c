@@ -450,19 +450,45 @@ typedef struct {
     Py_ssize_t k;
 } line_word;
 
-/* a float of a word dict; 0 (no exception) where the key is missing or not a real number */
-static int word_float(PyObject *w, PyObject *key, double *out) {
+/* A word dict's value for a key (borrowed): 1 found; 0 not a dict or no such key (the Python
+ * definition then decides); -1 an error. Every reader of word dicts below asks through here. */
+static int word_value(PyObject *w, PyObject *key, PyObject **out) {
     if (!PyDict_Check(w))
         return 0;
-    PyObject *v = PyDict_GetItemWithError(w, key);
-    if (!v || !(PyFloat_Check(v) || PyLong_Check(v)) || PyBool_Check(v))
-        return 0;
-    *out = PyFloat_AsDouble(v);
-    if (*out == -1.0 && PyErr_Occurred()) {
-        PyErr_Clear();
+    *out = PyDict_GetItemWithError(w, key);
+    if (*out)
+        return 1;
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* A word's real number (a float, or an int a double holds exactly, as OCR gives) as a double, and
+ * the object itself: 1 found; 0 missing or another type (Python decides); -1 an error. */
+static int word_number(PyObject *w, PyObject *key, double *out, PyObject **obj) {
+    PyObject *v;
+    int found = word_value(w, key, &v);
+    if (found <= 0)
+        return found;
+    if (PyFloat_Check(v)) {
+        *out = PyFloat_AS_DOUBLE(v);
+    } else if (PyLong_Check(v) && !PyBool_Check(v)) {
+        *out = PyLong_AsDouble(v);
+        if (*out == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 0;
+        }
+        if (fabs(*out) > 9007199254740992.0)
+            return 0;  /* an int a double cannot hold: Python compares it exactly */
+    } else {
         return 0;
     }
+    if (obj)
+        *obj = v;
     return 1;
+}
+
+/* a float of a word dict; 0 where the key is missing or not a real number (-1 an error) */
+static int word_float(PyObject *w, PyObject *key, double *out) {
+    return word_number(w, key, out, NULL);
 }
 
 static int by_key_x0_k(const void *pa, const void *pb) {
@@ -499,8 +525,8 @@ static PyObject *group_lines(PyObject *self, PyObject *arg) {
     }
     for (Py_ssize_t k = 0; k < n; k++) {
         line_word *x = &lw[k];
-        if (!word_float(items[k], KEY_BASELINE, &x->base) || !word_float(items[k], KEY_X0, &x->x0)
-            || !word_float(items[k], KEY_SIZE, &x->size) || !isfinite(x->base) || !isfinite(x->x0)
+        if (word_float(items[k], KEY_BASELINE, &x->base) != 1 || word_float(items[k], KEY_X0, &x->x0) != 1
+            || word_float(items[k], KEY_SIZE, &x->size) != 1 || !isfinite(x->base) || !isfinite(x->x0)
             || fabs(x->base) > 1e15) {
             if (PyErr_Occurred())
                 goto done;
@@ -616,8 +642,9 @@ static PyObject *join_words(PyObject *self, PyObject *arg) {
         goto done;
     for (Py_ssize_t k = 0; k < n; k++) {
         double x0, x1;
-        PyObject *text = PyDict_Check(items[k]) ? PyDict_GetItemWithError(items[k], KEY_TEXT) : NULL;
-        if (!text || !PyUnicode_Check(text) || !word_float(items[k], KEY_X0, &x0) || !word_float(items[k], KEY_X1, &x1)) {
+        PyObject *text = NULL;
+        if (word_value(items[k], KEY_TEXT, &text) != 1 || !PyUnicode_Check(text)
+            || word_float(items[k], KEY_X0, &x0) != 1 || word_float(items[k], KEY_X1, &x1) != 1) {
             if (!PyErr_Occurred()) {
                 out = Py_None;
                 Py_INCREF(out);
@@ -660,24 +687,14 @@ static PyObject *words_box(PyObject *self, PyObject *arg) {
     double val[4] = {0, 0, 0, 0};
     PyObject *out = NULL;
     for (Py_ssize_t k = 0; k < n; k++) {
-        if (!PyDict_Check(items[k]))
-            goto none;
         for (int j = 0; j < 4; j++) {
-            PyObject *v = PyDict_GetItemWithError(items[k], keys[j]);
-            if (!v) {
-                if (PyErr_Occurred())
-                    goto done;
+            PyObject *v;
+            double d;
+            int found = word_number(items[k], keys[j], &d, &v);
+            if (found < 0)
+                goto done;
+            if (found == 0)
                 goto none;
-            }
-            if (!(PyFloat_Check(v) || (PyLong_Check(v) && !PyBool_Check(v))))
-                goto none;
-            double d = PyFloat_AsDouble(v);
-            if (d == -1.0 && PyErr_Occurred()) {
-                PyErr_Clear();
-                goto none;
-            }
-            if (PyLong_Check(v) && fabs(d) > 9007199254740992.0)
-                goto none;  /* an int a double cannot hold: Python compares it exactly */
             if (k == 0 || (j < 2 ? d < val[j] : d > val[j])) {
                 val[j] = d;
                 best[j] = v;
@@ -708,15 +725,11 @@ static PyObject *uniform_size(PyObject *self, PyObject *arg) {
     PyObject *out = NULL, *first = NULL;
     double value = 0.0;
     for (Py_ssize_t k = 0; k < n; k++) {
-        if (!PyDict_Check(items[k]))
-            goto none;
-        PyObject *v = PyDict_GetItemWithError(items[k], KEY_SIZE);
-        if (!v) {
-            if (PyErr_Occurred())
-                goto done;
-            goto none;
-        }
-        if (!PyFloat_CheckExact(v))
+        PyObject *v;
+        int found = word_value(items[k], KEY_SIZE, &v);
+        if (found < 0)
+            goto done;
+        if (found == 0 || !PyFloat_CheckExact(v))
             goto none;  /* an OCR word's int, or another type: Python compares */
         double d = PyFloat_AS_DOUBLE(v);
         if (k == 0) {
@@ -757,16 +770,13 @@ static PyObject *body_size(PyObject *self, PyObject *arg) {
         goto done;
     }
     for (Py_ssize_t k = 0; k < n; k++) {
-        if (!PyDict_Check(items[k]))
-            goto none;
-        PyObject *v = PyDict_GetItemWithError(items[k], KEY_SIZE);
-        PyObject *t = v ? PyDict_GetItemWithError(items[k], KEY_TEXT) : NULL;
-        if (!v || !t) {
-            if (PyErr_Occurred())
-                goto done;
-            goto none;
-        }
-        if (!PyFloat_CheckExact(v) || !PyUnicode_Check(t) || !isfinite(PyFloat_AS_DOUBLE(v))
+        PyObject *v = NULL, *t = NULL;
+        int found = word_value(items[k], KEY_SIZE, &v);
+        if (found == 1)
+            found = word_value(items[k], KEY_TEXT, &t);
+        if (found < 0)
+            goto done;
+        if (found == 0 || !PyFloat_CheckExact(v) || !PyUnicode_Check(t) || !isfinite(PyFloat_AS_DOUBLE(v))
             || fabs(PyFloat_AS_DOUBLE(v)) > 1e15)
             goto none;
         double d = PyFloat_AS_DOUBLE(v);
