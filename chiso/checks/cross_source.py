@@ -10,7 +10,7 @@ Tolerances follow the printed precision, so rounding never raises a flag.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from chiso.match.entities import classify
@@ -54,6 +54,22 @@ def place_of(entity: str, province: str | None) -> str | None:
     return None if classify(entity, province).kind in ("province", "national") else province
 
 
+def _fact(index: str, year: int, entity: str, province: str | None, criterion: str) -> tuple:
+    """What two values must share to be values of one fact (the place only where the entity is local)."""
+    return index, year, place_of(entity, province), entity, criterion
+
+
+def _value_facts(observations: list[RawObservation], province: str | None) -> Iterator[tuple[RawObservation, tuple]]:
+    """The observations that state a criterion's value, each with its fact."""
+    for obs in observations:
+        if obs.measure == "value" and obs.criterion:
+            yield obs, _fact(obs.index, obs.year, obs.entity, province, obs.criterion)
+
+
+def _differs(value: float, decimals: int, obs: RawObservation) -> bool:
+    return abs(value - obs.value) > _tolerance(decimals, obs.decimals)
+
+
 def disagrees(observations: list[RawObservation], values: Iterable[tuple], province: str | None = None) -> bool:
     """Would `find_conflicts` flag any of these observations against these values? `values`: the distinct
     (index, year, province, entity, criterion, value, decimals) other documents give, the same keys and
@@ -61,15 +77,9 @@ def disagrees(observations: list[RawObservation], values: Iterable[tuple], provi
     loader fetching each copy's observations (one load would cost more with every copy loaded before)."""
     by_fact: dict[tuple, list[tuple[float, int]]] = {}
     for index, year, their_province, entity, criterion, value, decimals in values:
-        by_fact.setdefault((index, year, place_of(entity, their_province), entity, criterion), []).append(
-            (value, decimals))
-    for obs in observations:
-        if obs.measure != "value" or not obs.criterion:
-            continue
-        key = (obs.index, obs.year, place_of(obs.entity, province), obs.entity, obs.criterion)
-        if any(abs(value - obs.value) > _tolerance(decimals, obs.decimals) for value, decimals in by_fact.get(key, ())):
-            return True
-    return False
+        by_fact.setdefault(_fact(index, year, entity, their_province, criterion), []).append((value, decimals))
+    return any(_differs(value, decimals, obs) for obs, fact in _value_facts(observations, province)
+               for value, decimals in by_fact.get(fact, ()))
 
 
 def find_conflicts(observations: list[RawObservation], stored: list[StoredValue], source: str,
@@ -79,14 +89,10 @@ def find_conflicts(observations: list[RawObservation], stored: list[StoredValue]
     `province`: the province of the document the observations come from."""
     by_fact: dict[tuple, list[StoredValue]] = {}
     for s in stored:
-        by_fact.setdefault((s.index, s.year, place_of(s.entity, s.province), s.entity, s.criterion), []).append(s)
+        by_fact.setdefault(_fact(s.index, s.year, s.entity, s.province, s.criterion), []).append(s)
     out = Conflicts()
-    for obs in observations:
-        if obs.measure != "value" or not obs.criterion:
-            continue
-        key = (obs.index, obs.year, place_of(obs.entity, province), obs.entity, obs.criterion)
-        differing = [s for s in by_fact.get(key, [])
-                     if abs(s.value - obs.value) > _tolerance(s.decimals, obs.decimals)]
+    for obs, fact in _value_facts(observations, province):
+        differing = [s for s in by_fact.get(fact, []) if _differs(s.value, s.decimals, obs)]
         if not differing:
             continue
         obs.flags.append(Flag(CODE, extend_message(None, obs.value, [f"{s.value:g} in {s.source}" for s in differing])))
