@@ -62,7 +62,6 @@ for _ in range(int(sys.argv[1])):
         for page in pdf:
             page.get_textpage().get_text_range()
 """
-IMPORT_ONLY = "import pypdfium2"
 
 
 def cpu_of(cmd: list[str], cwd: str) -> tuple[float, float, int]:

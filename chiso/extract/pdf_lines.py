@@ -29,13 +29,8 @@ from operator import itemgetter
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from chiso.extract.pdf_words import raw_function
+from chiso.extract.pdf_words import _pdfchars, raw_function  # the optional compiled module, loaded there once
 from chiso.model import BBox
-
-try:  # the compiled loop (setup.py builds it; optional: without it the ctypes calls below do the same)
-    from chiso.extract import _pdfchars
-except ImportError:  # pragma: no cover - depends on the install
-    _pdfchars = None
 
 SNAP = JOIN = INTERSECT = 3  # pdfplumber's defaults
 MIN_EDGE = 3
