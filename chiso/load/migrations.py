@@ -72,7 +72,7 @@ def ensure_schema(conn: Connection) -> int:
                 conn.execute(text(sql))
     _tables().create_all(conn)
     indexes = _indexes_hash()
-    if found is not None and read_meta(conn, "indexes") != indexes:
+    if found is not None and (upgrade or read_meta(conn, "indexes") != indexes):
         _create_missing_indexes(conn)
     views = _views_hash()
     if upgrade or found is None or read_meta(conn, "views") != views:
@@ -129,15 +129,14 @@ def _drop_views(conn: Connection) -> None:
 
 
 def _add_missing_columns(conn: Connection) -> None:
-    """Columns the tables of an older warehouse lack, added with the model's type, default (nullable
-    when the default is computed, such as a time) and index."""
+    """Columns the tables of an older warehouse lack, added with the model's type and default (nullable
+    when the default is computed, such as a time)."""
     found = inspect(conn)
     quote = conn.dialect.identifier_preparer.quote
     for table in _tables().sorted_tables:
         if not found.has_table(table.name):
             continue
         have = {c["name"] for c in found.get_columns(table.name)}
-        added = {col.name for col in table.columns} - have
         for col in table.columns:
             if col.name in have:
                 continue
@@ -147,10 +146,7 @@ def _add_missing_columns(conn: Connection) -> None:
                 value = literal(default, col.type).compile(dialect=conn.dialect,
                                                            compile_kwargs={"literal_binds": True})
                 sql += f" DEFAULT {value}" + ("" if col.nullable else " NOT NULL")
-            conn.execute(text(sql))
-        for index in table.indexes:  # an added column's index (create_all skips existing tables)
-            if added & {c.name for c in index.columns}:
-                index.create(conn, checkfirst=True)
+            conn.execute(text(sql))  # an added column's index comes with the others (_create_missing_indexes)
 
 
 def require_current_schema(conn: Connection) -> None:
